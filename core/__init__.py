@@ -1,0 +1,94 @@
+"""Storefront: a plugin-based Flask framework for small shops and their customer service.
+
+This module is the public API. Plugins import from here and nowhere else in the core.
+"""
+
+from flask_babel import gettext, lazy_gettext, ngettext
+
+from .app import create_app
+from .cart import CartRow
+from .events import emit
+from .extensions import db, limiter
+from .formatting import markdown, money
+from .models import (
+    CATEGORY_KINDS,
+    Category,
+    JSONType,
+    Membership,
+    Merchant,
+    Notification,
+    Order,
+    OrderItem,
+    Product,
+    Upload,
+    User,
+    UTCDateTime,
+    Variant,
+    utcnow,
+)
+from .notifications import NotificationChannel, notify, notify_staff
+from .orders import OrderError, change_status, status_label
+from .plugin_info import Link, PaymentError, PaymentMethod, PluginInfo
+from .plugin_manager import hookimpl
+from .rendering import HookResult, call_hook, render_template
+from .scopes import Scope
+from .tenancy import (
+    category_by_slug,
+    owner_required,
+    require_enabled,
+    staff_role,
+    tenant_get,
+    tenant_select,
+)
+from .uploads import UploadError, save_bytes, save_uploads
+
+__all__ = [
+    "CATEGORY_KINDS",
+    "CartRow",
+    "Category",
+    "HookResult",
+    "JSONType",
+    "Link",
+    "Membership",
+    "Merchant",
+    "Notification",
+    "NotificationChannel",
+    "Order",
+    "OrderError",
+    "OrderItem",
+    "PaymentError",
+    "PaymentMethod",
+    "PluginInfo",
+    "Product",
+    "Scope",
+    "Upload",
+    "UploadError",
+    "User",
+    "UTCDateTime",
+    "Variant",
+    "call_hook",
+    "category_by_slug",
+    "change_status",
+    "create_app",
+    "db",
+    "emit",
+    "gettext",
+    "hookimpl",
+    "lazy_gettext",
+    "limiter",
+    "markdown",
+    "money",
+    "ngettext",
+    "notify",
+    "notify_staff",
+    "owner_required",
+    "render_template",
+    "require_enabled",
+    "save_bytes",
+    "save_uploads",
+    "staff_role",
+    "status_label",
+    "tenant_get",
+    "tenant_select",
+    "utcnow",
+]

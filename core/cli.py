@@ -1,0 +1,281 @@
+"""The `storefront` command: database, demo data, accounts, plugins, worker, hooks."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Category, Membership, Merchant, User
+
+
+def _create_app():
+    from .app import create_app
+
+    return create_app()
+
+
+@click.group(
+    cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
+)
+def main() -> None:
+    """Storefront: manage a shop installation."""
+
+
+def _merchant(slug: str) -> Merchant:
+    merchant = db.session.scalar(select(Merchant).where(Merchant.slug == slug))
+    if merchant is None:
+        raise click.BadParameter(f"no merchant {slug!r}", param_hint="--merchant")
+    return merchant
+
+
+def _category(merchant: Merchant, slug: str | None) -> Category | None:
+    if slug is None:
+        return None
+    category = db.session.scalar(
+        select(Category).where(Category.merchant_id == merchant.id, Category.slug == slug)
+    )
+    if category is None:
+        raise click.BadParameter(
+            f"no category {slug!r} in {merchant.slug}", param_hint="--category"
+        )
+    return category
+
+
+@main.command("init-db")
+@click.option("--drop", is_flag=True, help="Drop every table first (destroys data).")
+@with_appcontext
+def init_db(drop: bool) -> None:
+    """Create the tables of the core and every installed plugin."""
+    if drop:
+        db.drop_all()
+    db.create_all()
+    click.echo("Database ready: " + db.engine.url.render_as_string(hide_password=True))
+
+
+@main.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Fill an empty database with the two demo shops and print their accounts."""
+    from .demo import seed_demo
+
+    if db.session.scalar(select(Merchant.id).limit(1)) is not None:
+        click.echo("The database already has shops; demo data not added.")
+    else:
+        seed_demo()
+    from .demo import describe_accounts
+
+    click.echo(describe_accounts())
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--debug/--no-debug", default=False)
+def run_command(host: str, port: int, debug: bool) -> None:
+    """Serve with the development server (use gunicorn in production)."""
+    from werkzeug.serving import run_simple
+
+    app = current_app._get_current_object()
+    app.debug = debug
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    run_simple(host, port, app, use_reloader=False, use_debugger=debug, threaded=True)
+
+
+@main.command("create-merchant")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--owner", "owner_email", required=True, help="Email of an existing user.")
+@click.option("--locale", default="en", type=click.Choice(["en", "zh_CN"]))
+@with_appcontext
+def create_merchant(slug: str, name: str, owner_email: str, locale: str) -> None:
+    """Create a shop owned by an existing user."""
+    from .shops import SlugError, create_shop
+
+    owner = db.session.scalar(select(User).where(User.email == owner_email.lower()))
+    if owner is None:
+        raise click.BadParameter(f"no user {owner_email!r}; create it first", param_hint="--owner")
+    try:
+        merchant = create_shop(slug, name, owner, locale=locale)
+    except SlugError as exc:
+        raise click.BadParameter(str(exc), param_hint="SLUG") from exc
+    db.session.commit()
+    click.echo(f"Created shop {merchant.slug} owned by {owner.email}")
+
+
+@main.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--platform-admin", is_flag=True)
+@click.option("--merchant", "merchant_slug", help="Make the user staff of this shop.")
+@click.option("--role", type=click.Choice(["owner", "agent"]), default="agent")
+@with_appcontext
+def create_user(
+    email: str, name: str, password: str, platform_admin: bool, merchant_slug: str | None, role: str
+) -> None:
+    """Create an account (shopper, staff or platform admin)."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.BadParameter("not an email address", param_hint="EMAIL")
+    if len(password) < 8:
+        raise click.BadParameter("at least 8 characters", param_hint="--password")
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise click.BadParameter(f"{email} exists already", param_hint="EMAIL")
+    user = User(email=email, name=name, is_platform_admin=platform_admin)
+    user.set_password(password)
+    db.session.add(user)
+    if merchant_slug:
+        db.session.flush()
+        db.session.add(
+            Membership(user_id=user.id, merchant_id=_merchant(merchant_slug).id, role=role)
+        )
+    db.session.commit()
+    click.echo(f"Created {email}")
+
+
+@main.group("plugins")
+def plugins_group() -> None:
+    """List installed plugins and switch them per shop or category."""
+
+
+@plugins_group.command("list")
+@click.option("--merchant", "merchant_slug", help="Show the effective state in this shop.")
+@click.option("--category", "category_slug")
+@with_appcontext
+def plugins_list(merchant_slug: str | None, category_slug: str | None) -> None:
+    manager = current_app.extensions["storefront"].plugins
+    scope = None
+    if merchant_slug:
+        from .scopes import Scope
+
+        merchant = _merchant(merchant_slug)
+        scope = Scope(merchant, _category(merchant, category_slug))
+    for record in sorted(manager.records.values(), key=lambda r: (not r.info.internal, r.name)):
+        info = record.info
+        line = f"{info.name:<16} {info.version:<8} {record.source}"
+        if info.internal:
+            line += "  [core]"
+        elif info.replaces:
+            line += f"  replaces {info.replaces}"
+        if scope is not None:
+            state = scope.state.states[info.name]
+            line += f"  {'on' if state.enabled else 'off'} ({state.reason}"
+            line += f" by {state.replaced_by})" if state.replaced_by else ")"
+        click.echo(line)
+
+
+def _switch(name: str, merchant_slug: str, category_slug: str | None, value: bool | None) -> None:
+    from .plugin_settings import set_enabled
+
+    merchant = _merchant(merchant_slug)
+    try:
+        set_enabled(merchant, name, value, _category(merchant, category_slug))
+    except KeyError as exc:
+        raise click.BadParameter(
+            f"no plugin {name!r} (see `storefront plugins list`)", param_hint="NAME"
+        ) from exc
+    db.session.commit()
+    where = f"{merchant.slug}/{category_slug or '*'}"
+    state = {True: "on", False: "off", None: "inherit"}[value]
+    click.echo(f"{name}: {state} in {where}")
+
+
+for _command, _value in (("enable", True), ("disable", False), ("inherit", None)):
+
+    def _make(value):
+        @click.argument("name")
+        @click.option("--merchant", "merchant_slug", required=True)
+        @click.option("--category", "category_slug")
+        @with_appcontext
+        def command(name: str, merchant_slug: str, category_slug: str | None) -> None:
+            _switch(name, merchant_slug, category_slug, value)
+
+        return command
+
+    plugins_group.command(_command, help=f"Set a plugin to {_command} in a shop or category.")(
+        _make(_value)
+    )
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due and exit.")
+@click.option("--interval", default=1.0, type=float, help="Seconds between polls.")
+@with_appcontext
+def worker(once: bool, interval: float) -> None:
+    """Deliver outbox events (run with STOREFRONT_EVENTS_INLINE=0 in production)."""
+    from .events import dispatch_due
+
+    click.echo(f"worker {os.getpid()} delivering events")
+    try:
+        while True:
+            done = dispatch_due()
+            if done:
+                click.echo(f"delivered {done}")
+            if once:
+                return
+            db.session.remove()
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("worker stopped")
+
+
+@main.command("hooks")
+@click.option("--markdown", is_flag=True, help="Print the hook reference (docs/hooks.md).")
+@with_appcontext
+def hooks_command(markdown: bool) -> None:
+    """List every hook and the plugins implementing it, in call order."""
+    manager = current_app.extensions["storefront"].plugins
+    if markdown:
+        from .hookdocs import markdown as hook_markdown
+
+        click.echo(hook_markdown(manager.pluggy), nl=False)
+        return
+    for name in sorted(n for n in dir(manager.hook) if not n.startswith("_")):
+        caller = getattr(manager.hook, name)
+        impls = [i.plugin_name for i in reversed(caller.get_hookimpls())]
+        click.echo(f"{name:<24} {', '.join(impls) or '-'}")
+
+
+@main.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "target_dir",
+    default=".",
+    type=click.Path(file_okay=False),
+    help="Where to create the package folder.",
+)
+def new_plugin(name: str, target_dir: str) -> None:
+    """Create an installable plugin package named NAME to start from."""
+    from pathlib import Path
+
+    from .scaffold import ScaffoldError, create_plugin
+
+    manager = current_app.extensions["storefront"].plugins
+    try:
+        root = create_plugin(name, Path(target_dir), manager)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {root}")
+    click.echo("Next:")
+    click.echo(f"  pip install -e {root}")
+    click.echo("  storefront plugins list")
+    click.echo(f"  cd {root} && pytest")
+
+
+def attach_commands(app) -> None:
+    """Make the commands reachable through `app.cli` too (`flask` and `app.test_cli_runner()`)."""
+    for name, command in main.commands.items():
+        if name not in app.cli.commands:
+            app.cli.add_command(command, name)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""Transactional outbox: events are rows written with the change, delivered after commit.
+
+Each (event, plugin) pair is a delivery retried on its own with exponential back-off, so a
+failing plugin neither rolls back the order nor holds up the other plugins. Deliveries that
+keep failing end as `dead` and are listed in the platform admin for retry or discard.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, g, has_request_context
+from sqlalchemy import or_, select, update
+
+from .extensions import db
+from .models import EventDelivery, Merchant, OutboxEvent, utcnow
+
+log = logging.getLogger("storefront.events")
+
+MAX_ATTEMPTS = 6
+BASE_DELAY_SECONDS = 10
+STALE_RUNNING = timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> timedelta:
+    """10 s, 20 s, 40 s ... capped at one hour."""
+    return timedelta(seconds=min(BASE_DELAY_SECONDS * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _serialise(value: Any) -> Any:
+    if isinstance(value, db.Model):
+        return {"__model__": value.__tablename__, "id": value.id}
+    return value
+
+
+def _deserialise(value: Any) -> Any:
+    if isinstance(value, dict) and "__model__" in value:
+        for mapper in db.Model.registry.mappers:
+            if getattr(mapper.class_, "__tablename__", None) == value["__model__"]:
+                return db.session.get(mapper.class_, value["id"])
+        raise LookupError(f"unknown model {value['__model__']}")
+    return value
+
+
+def emit(name: str, merchant: Merchant | None = None, **kwargs: Any) -> OutboxEvent:
+    """Record an event in the current transaction; it is delivered once that commits."""
+    event = OutboxEvent(
+        name=name,
+        merchant_id=merchant.id if merchant is not None else None,
+        payload={k: _serialise(v) for k, v in kwargs.items()},
+    )
+    db.session.add(event)
+    if has_request_context():
+        g.events_pending = True
+    return event
+
+
+def dispatch_if_pending() -> None:
+    if getattr(g, "events_pending", False):
+        g.events_pending = False
+        try:
+            dispatch_due()
+        except Exception:  # delivery must never break the request that caused it
+            log.exception("inline event dispatch failed")
+            db.session.rollback()
+
+
+def _fan_out() -> None:
+    """Turn pending events into one delivery per plugin that implements the hook."""
+    manager = current_app.extensions["storefront"].plugins
+    events = db.session.scalars(
+        select(OutboxEvent)
+        .where(OutboxEvent.status == "pending")
+        .order_by(OutboxEvent.id)
+        .limit(200)
+    ).all()
+    for event in events:
+        caller = getattr(manager.hook, event.name, None)
+        plugins = [impl.plugin_name for impl in caller.get_hookimpls()] if caller else []
+        for plugin in plugins:
+            db.session.add(EventDelivery(event_id=event.id, plugin=plugin))
+        event.status = "fanned_out"
+    db.session.commit()
+
+
+def _claim(delivery_id: int) -> bool:
+    """Mark a delivery running; only one worker wins the claim."""
+    now = utcnow()
+    result = db.session.execute(
+        update(EventDelivery)
+        .where(EventDelivery.id == delivery_id)
+        .where(
+            or_(
+                (EventDelivery.status == "pending") & (EventDelivery.next_attempt_at <= now),
+                (EventDelivery.status == "running")
+                & (EventDelivery.updated_at < now - STALE_RUNNING),
+            )
+        )
+        .values(status="running", updated_at=now)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _plugin_active(plugin: str, event: OutboxEvent) -> bool:
+    if event.merchant_id is None:
+        return True
+    from .scopes import Scope
+
+    merchant = db.session.get(Merchant, event.merchant_id)
+    return merchant is not None and Scope(merchant).enabled_anywhere(plugin)
+
+
+def deliver(delivery: EventDelivery) -> bool:
+    manager = current_app.extensions["storefront"].plugins
+    event = delivery.event
+    try:
+        if _plugin_active(delivery.plugin, event):
+            caller = getattr(manager.hook, event.name)
+            impl = next(i for i in caller.get_hookimpls() if i.plugin_name == delivery.plugin)
+            kwargs = {k: _deserialise(v) for k, v in event.payload.items()}
+            impl.function(*[kwargs[a] for a in impl.argnames])
+        delivery.status = "done"
+        delivery.attempts += 1
+        delivery.last_error = None
+        db.session.commit()
+        return True
+    except Exception:
+        db.session.rollback()
+        delivery = db.session.get(EventDelivery, delivery.id)
+        delivery.attempts += 1
+        delivery.last_error = traceback.format_exc(limit=5)[-4000:]
+        if delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = "dead"
+        else:
+            delivery.status = "pending"
+            delivery.next_attempt_at = utcnow() + backoff(delivery.attempts)
+        db.session.commit()
+        log.warning(
+            "event %s to plugin %s failed (attempt %d)",
+            event.name,
+            delivery.plugin,
+            delivery.attempts,
+        )
+        if current_app.config["STOREFRONT_STRICT_PLUGINS"] and current_app.config.get(
+            "STOREFRONT_STRICT_EVENTS", False
+        ):
+            raise
+        return False
+
+
+def dispatch_due(limit: int = 500) -> int:
+    """Deliver what is due now; returns how many deliveries succeeded.
+
+    Outside a request (the worker, the CLI) a request context for the configured base URL
+    is pushed, so handlers can build links with `url_for`.
+    """
+    if not has_request_context():
+        with current_app.test_request_context(
+            "/", base_url=current_app.config["STOREFRONT_BASE_URL"]
+        ):
+            return _dispatch_due(limit)
+    return _dispatch_due(limit)
+
+
+def _dispatch_due(limit: int) -> int:
+    _fan_out()
+    now = utcnow()
+    ids = db.session.scalars(
+        select(EventDelivery.id)
+        .where(
+            or_(
+                (EventDelivery.status == "pending") & (EventDelivery.next_attempt_at <= now),
+                (EventDelivery.status == "running")
+                & (EventDelivery.updated_at < now - STALE_RUNNING),
+            )
+        )
+        .order_by(EventDelivery.id)
+        .limit(limit)
+    ).all()
+    done = 0
+    for delivery_id in ids:
+        if _claim(delivery_id):
+            done += deliver(db.session.get(EventDelivery, delivery_id))
+    return done
+
+
+def retry(delivery: EventDelivery) -> None:
+    delivery.status = "pending"
+    delivery.next_attempt_at = utcnow()
+    db.session.commit()

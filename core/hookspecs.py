@@ -1,0 +1,143 @@
+"""Every hook the core calls. Each docstring is the reference text in docs/hooks.md.
+
+Render hooks receive the current `scope` (a `storefront.Scope`) so that a plugin can read
+its merged settings with `scope.settings("name")`. Implementations may accept any subset
+of the arguments listed here.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("storefront")
+
+
+@hookspec
+def init_app(app):
+    """Called once per application, at start-up, for every installed plugin.
+
+    Register blueprints, CLI commands, Jinja filters and signal handlers here. Blueprints
+    registered from this hook belong to the plugin: their routes answer 404 wherever the
+    plugin is off. Never switch behaviour on or off here; that is decided per call by scope.
+    """
+
+
+@hookspec
+def product_badges(product, scope):
+    """Return Markup shown next to a product's title (rating stars), or None.
+
+    Called on product pages and in product lists; keep it to one cheap query per list,
+    or read what `product_list_loaded` prepared.
+    """
+
+
+@hookspec
+def product_list_loaded(products, scope):
+    """Called once with all products of a listing page before any badge is rendered.
+
+    Lets a plugin load what its badges need in one query (avoids N+1). Returns nothing.
+    """
+
+
+@hookspec
+def product_sections(product, scope):
+    """Return Markup for a section of the product page (FAQ, size guide, reviews), or None."""
+
+
+@hookspec
+def variant_picker_links(product, scope):
+    """Return Markup placed beside the variant picker (e.g. a "Size guide" link), or None."""
+
+
+@hookspec
+def order_panels(order, scope):
+    """Return Markup for a panel on the shopper's order page (tracking, returns, review)."""
+
+
+@hookspec
+def admin_order_panels(order, scope):
+    """Return Markup for a panel on the merchant's order page in the admin."""
+
+
+@hookspec
+def account_links(user, scope):
+    """Return a list of `Link` for the shopper's account menu ("My returns"), or None."""
+
+
+@hookspec
+def footer_links(scope):
+    """Return a list of `Link` for the storefront footer ("Help", "Contact us"), or None."""
+
+
+@hookspec
+def head_tags(page, obj, scope):
+    """Return Markup for the page's <head> (JSON-LD); `page` names the page, `obj` its subject."""
+
+
+@hookspec
+def admin_nav(merchant, scope):
+    """Return a list of `Link` for the merchant admin's navigation, or None."""
+
+
+@hookspec
+def admin_cards(merchant, scope):
+    """Return Markup for a card on the merchant dashboard (queues, counters), or None."""
+
+
+@hookspec(firstresult=True)
+def payment_methods(merchant, scope):
+    """Return the list of `PaymentMethod` offered at checkout; the first non-None answer wins.
+
+    The core's built-in "test payment" answers last (trylast), so a payment plugin replaces it.
+    """
+
+
+@hookspec
+def order_placed(order):
+    """Event: an order was placed. Delivered through the outbox after commit, with retries."""
+
+
+@hookspec
+def order_status_changed(order, old, new):
+    """Event: an order moved from status `old` to `new`. Delivered through the outbox."""
+
+
+@hookspec
+def order_item_states(item, scope):
+    """Return a set of state words for an order line ("returned", "exchanged", "reviewed").
+
+    Lets plugins ask about each other's work without importing each other: reviews skips
+    invitations for a line whose states include "returned".
+    """
+
+
+@hookspec(firstresult=True)
+def order_delivered_at(order):
+    """Return the aware UTC datetime the order was delivered, or None if unknown.
+
+    A shipping plugin (tracking) answers; return windows count from this moment.
+    """
+
+
+@hookspec
+def exchange_ready_to_ship(order, items, reference):
+    """Event: the replacement of an approved exchange must be shipped.
+
+    `items` is a list of dicts {"order_item_id", "variant_id", "quantity"}; `reference` is
+    the RMA number. A shipping plugin creates a pending shipment for it.
+    """
+
+
+@hookspec
+def notification_created(notification):
+    """Event: a notification was written to a user's inbox; deliver it on another channel."""
+
+
+@hookspec
+def notification_channels():
+    """Return a list of `NotificationChannel` objects (email, SMS ...). The inbox is always on."""
+
+
+@hookspec
+def seed_demo(merchant, categories, shoppers, staff):
+    """Add the plugin's demo data for one demo merchant (called by `storefront seed-demo`)."""

@@ -1,0 +1,136 @@
+"""Notifications: the in-app inbox (always) plus channels that plugins add (email built in).
+
+This module is also an internal plugin: it delivers each new notification to the channels
+returned by the `notification_channels` hook, through the outbox, so a broken SMTP server
+never loses a notification or breaks the page that caused it.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from typing import Any, Protocol
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from .events import emit
+from .extensions import db
+from .models import Membership, Merchant, Notification, User
+from .plugin_info import PluginInfo
+from .plugin_manager import hookimpl
+
+log = logging.getLogger("storefront.notifications")
+
+info = PluginInfo(name="notifications", title="Notifications", internal=True, version="1.0")
+
+
+class NotificationChannel(Protocol):
+    name: str
+
+    def send(self, user: User, notification: Notification) -> None: ...
+
+
+class EmailChannel:
+    """Email by SMTP, or printed to the log in development (`STOREFRONT_EMAIL_BACKEND=console`)."""
+
+    name = "email"
+
+    def send(self, user: User, notification: Notification) -> None:
+        config = current_app.config
+        message = EmailMessage()
+        message["From"] = config["STOREFRONT_EMAIL_FROM"]
+        message["To"] = user.email
+        message["Subject"] = notification.title
+        body = notification.body
+        if notification.link:
+            link = notification.link
+            if link.startswith("/"):
+                link = config["STOREFRONT_BASE_URL"].rstrip("/") + link
+            body = f"{body}\n\n{link}"
+        message.set_content(body)
+        if config["STOREFRONT_EMAIL_BACKEND"] == "smtp":
+            with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=10) as smtp:
+                smtp.send_message(message)
+        else:
+            log.info("email to %s: %s\n%s", user.email, notification.title, body)
+            current_app.extensions["storefront"].extra.setdefault("sent_emails", []).append(message)
+
+
+@hookimpl
+def notification_channels():
+    return [EmailChannel()]
+
+
+@hookimpl
+def notification_created(notification: Notification):
+    manager = current_app.extensions["storefront"].plugins
+    user = db.session.get(User, notification.user_id)
+    for channels in manager.hook.notification_channels():
+        for channel in channels or []:
+            channel.send(user, notification)
+
+
+def _locale_for(user: User, merchant: Merchant | None) -> str:
+    return user.locale or (merchant.locale if merchant else None) or "en"
+
+
+def _text(value: Any) -> str:
+    return str(value() if callable(value) else value)
+
+
+def notify(
+    user: User,
+    title: Any,
+    body: Any = "",
+    link: str | None = None,
+    merchant: Merchant | None = None,
+    kind: str = "info",
+) -> Notification:
+    """Put a message in a user's inbox, in their language, and queue it for other channels.
+
+    Pass lazy strings (`lazy_gettext`) or callables returning text as title and body: they
+    are rendered in the recipient's locale, not the locale of whoever caused the change.
+    """
+    with force_locale(_locale_for(user, merchant)):
+        notification = Notification(
+            user_id=user.id,
+            merchant_id=merchant.id if merchant else None,
+            kind=kind,
+            title=_text(title)[:255],
+            body=_text(body),
+            link=link,
+        )
+    db.session.add(notification)
+    db.session.flush()
+    emit("notification_created", merchant=merchant, notification=notification)
+    return notification
+
+
+def notify_staff(
+    merchant: Merchant,
+    title: Any,
+    body: Any = "",
+    link: str | None = None,
+    kind: str = "info",
+    roles: tuple[str, ...] = ("owner", "agent"),
+) -> list[Notification]:
+    members = db.session.scalars(
+        select(User)
+        .join(Membership)
+        .where(Membership.merchant_id == merchant.id, Membership.role.in_(roles))
+    ).all()
+    return [notify(m, title, body, link, merchant=merchant, kind=kind) for m in members]
+
+
+def unread_count(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )

@@ -1,0 +1,145 @@
+"""Tenancy: every `/shop/<merchant>/` and `/admin/<merchant>/` request is bound to one merchant.
+
+This is the one place that loads the merchant from the URL, makes the scope, keeps staff
+inside their own merchant's admin, and answers 404 for a plugin's routes where it is off.
+Queries of tenant data go through `tenant_select` so they are always filtered by merchant.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, select
+
+from .extensions import db
+from .models import Category, Membership, Merchant
+from .scopes import Scope
+
+T = TypeVar("T")
+
+
+def load_merchant(slug: str) -> Merchant:
+    merchant = db.session.scalar(select(Merchant).where(Merchant.slug == slug))
+    if merchant is None:
+        abort(404)
+    return merchant
+
+
+def tenant_select(model: type[T], merchant: Merchant | None = None) -> Select:
+    """`select(model)` limited to the current merchant's rows."""
+    merchant = merchant or g.merchant
+    return select(model).where(model.merchant_id == merchant.id)
+
+
+MAX_ID = 2**63 - 1
+
+
+def valid_id(ident: Any) -> int:
+    """`ident` as a row id, or 404 for text, negative or out-of-range numbers."""
+    try:
+        ident = int(ident)
+    except (TypeError, ValueError):
+        abort(404)
+    if not 0 < ident <= MAX_ID:
+        abort(404)
+    return ident
+
+
+def tenant_get(model: type[T], ident: Any, merchant: Merchant | None = None) -> T:
+    """Fetch one row of the current merchant by primary key, or 404 (also for bad ids)."""
+    ident = valid_id(ident)
+    merchant = merchant or g.merchant
+    obj = db.session.get(model, ident)
+    if obj is None or obj.merchant_id != merchant.id:
+        abort(404)
+    return obj
+
+
+def category_by_slug(slug: str) -> Category:
+    category = db.session.scalar(tenant_select(Category).where(Category.slug == slug))
+    if category is None:
+        abort(404)
+    return category
+
+
+def staff_role() -> str | None:
+    if not current_user.is_authenticated or getattr(g, "merchant", None) is None:
+        return None
+    return current_user.role_in(g.merchant.id)
+
+
+def owner_required(view):
+    """Owner-only admin pages (staff, shop settings, plugins)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if staff_role() != "owner":
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def is_admin_path(path: str) -> bool:
+    return path.startswith("/admin/")
+
+
+def is_shop_path(path: str) -> bool:
+    return path.startswith("/shop/")
+
+
+def register(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def bind_merchant(endpoint, values):
+        if values and "merchant" in values:
+            g.merchant = load_merchant(values.pop("merchant"))
+            g.scope = Scope(g.merchant)
+            if is_shop_path(request.path):
+                g.theme = request.args.get("preview_theme") if _may_preview() else None
+                g.theme = g.theme or g.merchant.theme
+
+    @app.url_defaults
+    def add_merchant(endpoint, values):
+        if "merchant" in values or getattr(g, "merchant", None) is None:
+            return
+        if current_app.url_map.is_endpoint_expecting(endpoint, "merchant"):
+            values["merchant"] = g.merchant.slug
+
+    @app.before_request
+    def guard_admin_and_plugins():
+        merchant = getattr(g, "merchant", None)
+        if merchant is None:
+            return None
+        if is_admin_path(request.path):
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.login", next=request.full_path))
+            if current_user.role_in(merchant.id) is None:
+                abort(403)
+        plugin = current_app.extensions["storefront"].plugins.plugin_for_blueprint(
+            request.blueprint
+        )
+        if plugin is not None and not g.scope.enabled_anywhere(plugin):
+            abort(404)
+        return None
+
+
+def _may_preview() -> bool:
+    """Only the shop's own staff may preview an unsaved theme."""
+    return (
+        "preview_theme" in request.args
+        and current_user.is_authenticated
+        and current_user.role_in(g.merchant.id) is not None
+    )
+
+
+def require_enabled(plugin: str, scope: Scope) -> None:
+    """404 unless `plugin` acts in `scope` (for plugin views bound to one product/category)."""
+    if not scope.enabled(plugin):
+        abort(404)
+
+
+def memberships_of(user_id: int) -> list[Membership]:
+    return list(db.session.scalars(select(Membership).where(Membership.user_id == user_id)))

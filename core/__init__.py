@@ -8,7 +8,7 @@ from flask_babel import gettext, lazy_gettext, ngettext
 from .app import create_app
 from .cart import CartRow
 from .events import emit
-from .extensions import db, limiter
+from .extensions import csrf, db, limiter
 from .formatting import markdown, money
 from .models import (
     CATEGORY_KINDS,
@@ -41,6 +41,7 @@ from .tenancy import (
     tenant_select,
 )
 from .uploads import UploadError, save_bytes, save_uploads
+from .validators import PhoneNumber, normalise_phone
 
 __all__ = [
     "CATEGORY_KINDS",
@@ -58,6 +59,7 @@ __all__ = [
     "OrderItem",
     "PaymentError",
     "PaymentMethod",
+    "PhoneNumber",
     "PluginInfo",
     "Product",
     "Scope",
@@ -70,6 +72,7 @@ __all__ = [
     "category_by_slug",
     "change_status",
     "create_app",
+    "csrf",
     "db",
     "emit",
     "gettext",
@@ -79,6 +82,7 @@ __all__ = [
     "markdown",
     "money",
     "ngettext",
+    "normalise_phone",
     "notify",
     "notify_staff",
     "owner_required",

@@ -75,7 +75,7 @@ class CatalogueDomain(Domain):
         if locale is None:
             return support.NullTranslations()
         cache = self.get_translations_cache(None)
-        key = (str(locale), self.domain[0])
+        key = (str(locale), self.domain[0], tuple(self.translation_directories))
         if key not in cache:
             names = [str(locale)]
             if locale.territory:

@@ -35,6 +35,6 @@ class PhoneNumber:
         if normalised is None:
             raise ValidationError(
                 self.message
-                or _l("Enter a valid mobile number, e.g. 138 0013 8000 or +44 7700 900123.")
+                or _l("Enter a valid mobile number, e.g. 138 0013 8000 or +44 7911 123456.")
             )
         field.data = normalised

@@ -141,3 +141,24 @@ def notification_channels():
 @hookspec
 def seed_demo(merchant, categories, shoppers, staff):
     """Add the plugin's demo data for one demo merchant (called by `storefront seed-demo`)."""
+
+
+@hookspec
+def export_merchant_data(merchant):
+    """Return this plugin's rows for one merchant as JSON-serialisable data, or None.
+
+    Called by `storefront export`; the result is stored under the plugin's name. Refer to
+    core rows by their natural keys (order `number`, product `slug`, variant `sku`, category
+    `slug`, user `email`), never by database ids: ids differ in the installation that imports.
+    Uploaded files are referred to by their `Upload.token`.
+    """
+
+
+@hookspec
+def import_merchant_data(merchant, data):
+    """Recreate this plugin's rows for a merchant that `storefront import` just created.
+
+    `data` maps each plugin's name to what its `export_merchant_data` returned; read your own
+    entry (it may be missing when the export came from a shop without the plugin) and look
+    core rows up by their natural keys. Runs inside the import's transaction: do not commit.
+    """

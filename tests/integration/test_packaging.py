@@ -6,13 +6,18 @@ this builds the wheel the way `pip install .` does and compares it with the sour
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGE_ROOTS = {"core": "storefront", "plugins": "storefront/plugins", "themes": "storefront/themes"}
+PACKAGE_ROOTS = {
+    "core": "storefront",
+    "plugins": "storefront/plugins",
+    "themes": "storefront/themes",
+}
 SHIPPED_SUFFIXES = {".py", ".html", ".css", ".js", ".mo", ".toml", ".svg", ".png", ".tmpl", ".mako"}
 
 
@@ -30,9 +35,13 @@ def source_files() -> set[str]:
 
 
 def test_the_wheel_ships_every_plugin_template_and_catalogue(tmp_path):
+    # A copy, so a stale build/ folder in the checkout cannot fill the gaps.
+    tree = tmp_path / "tree"
+    ignore = shutil.ignore_patterns(".*", "build", "dist", "instance", "*.egg-info", "__pycache__")
+    shutil.copytree(ROOT, tree, ignore=ignore)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
-        + ["-w", str(tmp_path), str(ROOT)],
+        + ["-w", str(tmp_path), str(tree)],
         check=True,
         capture_output=True,
         timeout=300,

@@ -243,6 +243,11 @@ class Scope:
     def settings(self, plugin: str) -> dict[str, Any]:
         return self.state.settings.get(plugin, {})
 
+    def own_config(self, plugin: str) -> dict[str, Any]:
+        """The keys this very scope overrides (the admin marks them)."""
+        category_id = self.category.id if self.category else None
+        return self._merchant_settings.own_config(plugin, category_id)
+
     def for_category(self, category: Category | None) -> Scope:
         if category is self.category:
             return self

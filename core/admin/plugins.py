@@ -1,0 +1,189 @@
+"""The plugin matrix: every plugin against the whole shop and each category, and its settings.
+
+Precedence lives in `scopes.py`; this module only shows its verdicts and writes the
+merchant's own choices through `plugin_settings.py`, which audits and bumps the version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AuditLog, Category
+from ..plugin_info import PluginInfo
+from ..plugin_settings import set_config, set_enabled
+from ..rendering import render_template
+from ..scopes import PluginState, Scope
+from ..shop.catalogue import page_number
+from ..tenancy import owner_required, tenant_select
+from .blueprint import PER_PAGE, admin_bp
+from .forms import SwitchForm
+
+REASON_LABELS = {
+    "hidden": _l("hidden by the platform"),
+    "category": _l("set for this category"),
+    "shop": _l("set for the whole shop"),
+    "platform": _l("platform default"),
+    "default": _l("plugin default"),
+    "replaced": _l("replaced by %(other)s"),
+    "conflict": _l("conflict: %(other)s is used instead"),
+}
+OWN_LABELS = {None: _l("Inherit"), True: _l("On"), False: _l("Off")}
+
+
+@dataclass
+class Cell:
+    category: Category | None
+    state: PluginState
+    has_errors: bool
+
+    @property
+    def why(self) -> str:
+        label = REASON_LABELS.get(self.state.reason, self.state.reason)
+        return str(label) % {"other": self.state.replaced_by or ""}
+
+
+def manager():
+    return current_app.extensions["storefront"].plugins
+
+
+def shop_categories() -> list[Category]:
+    return list(
+        db.session.scalars(tenant_select(Category).order_by(Category.position, Category.id))
+    )
+
+
+def visible_plugins(scope: Scope) -> list[PluginInfo]:
+    """Installed plugins the platform lets merchants use."""
+    return [info for info in manager().optional if scope.state.states[info.name].reason != "hidden"]
+
+
+def find_category(slug: str | None) -> Category | None:
+    if not slug:
+        return None
+    category = db.session.scalar(tenant_select(Category).where(Category.slug == slug))
+    if category is None:
+        abort(404)
+    return category
+
+
+def find_plugin(name: str) -> PluginInfo:
+    if name not in manager().records or manager().info(name).internal:
+        abort(404)
+    if Scope(g.merchant).state.states[name].reason == "hidden":
+        abort(404)
+    return manager().info(name)
+
+
+@admin_bp.route("/admin/<merchant>/plugins")
+@owner_required
+def plugin_matrix():
+    categories = shop_categories()
+    scopes = [Scope(g.merchant, c) for c in [None, *categories]]
+    rows = []
+    for info in visible_plugins(scopes[0]):
+        cells = [
+            Cell(s.category, s.state.states[info.name], info.name in s.state.config_errors)
+            for s in scopes
+        ]
+        rows.append((info, cells))
+    problems = sorted({p for s in scopes for p in s.state.problems})
+    return render_template(
+        "admin/plugins.html",
+        rows=rows,
+        categories=categories,
+        problems=problems,
+        own_labels=OWN_LABELS,
+        form=SwitchForm(),
+    )
+
+
+@admin_bp.route("/admin/<merchant>/plugins/switch", methods=["POST"])
+@owner_required
+def plugin_switch():
+    form = SwitchForm()
+    if not form.validate():
+        flash(
+            _("That change could not be saved: %(fields)s.", fields=", ".join(form.errors)), "error"
+        )
+        return redirect(url_for("admin.plugin_matrix"))
+    info = find_plugin(form.plugin.data)
+    category = find_category(form.category.data)
+    enabled = {"inherit": None, "on": True, "off": False}[form.state.data]
+    set_enabled(g.merchant, info.name, enabled, category=category, actor=current_user)
+    db.session.commit()
+    where = category.name if category else _("the whole shop")
+    flash(
+        _(
+            "%(plugin)s: %(state)s for %(where)s.",
+            plugin=info.title,
+            state=OWN_LABELS[enabled],
+            where=where,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.plugin_matrix"))
+
+
+def inherited_config(info: PluginInfo, category: Category | None) -> dict[str, Any]:
+    """What this scope gets when it overrides nothing: defaults, then the shop's values."""
+    if category is None:
+        return dict(info.default_settings)
+    return dict(Scope(g.merchant).settings(info.name))
+
+
+@admin_bp.route("/admin/<merchant>/plugins/<name>/settings", methods=["GET", "POST"])
+@owner_required
+def plugin_settings(name: str):
+    info = find_plugin(name)
+    category = find_category(request.args.get("category"))
+    scope = Scope(g.merchant, category)
+    if info.settings_form is None:
+        flash(_("%(plugin)s has no settings.", plugin=info.title), "info")
+        return redirect(url_for("admin.plugin_matrix"))
+    parent = inherited_config(info, category)
+    if request.method == "POST" and request.form.get("action") == "reset":
+        set_config(g.merchant, info.name, {}, category=category, actor=current_user)
+        db.session.commit()
+        flash(_("Settings reset: this scope inherits every value."), "success")
+        return redirect(request.full_path)
+    form = info.settings_form(data=scope.settings(info.name))
+    if form.validate_on_submit():
+        fields = [k for k in form._fields if k != "csrf_token"]
+        own = {k: form.data[k] for k in fields if form.data[k] != parent.get(k)}
+        set_config(g.merchant, info.name, own, category=category, actor=current_user)
+        db.session.commit()
+        flash(_("Settings saved."), "success")
+        return redirect(request.full_path)
+    overridden = set(scope.own_config(info.name))
+    return render_template(
+        "admin/plugin_settings.html",
+        info=info,
+        form=form,
+        category=category,
+        categories=shop_categories(),
+        overridden=overridden,
+        errors=scope.state.config_errors.get(info.name, {}),
+        state=scope.state.states[info.name],
+    )
+
+
+@admin_bp.route("/admin/<merchant>/audit")
+@owner_required
+def audit_log():
+    entries = db.paginate(
+        select(AuditLog)
+        .where(AuditLog.merchant_id == g.merchant.id)
+        .order_by(AuditLog.created_at.desc(), AuditLog.id.desc()),
+        page=page_number(),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template("admin/audit.html", entries=entries)

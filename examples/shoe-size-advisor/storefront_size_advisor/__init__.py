@@ -1,6 +1,6 @@
 """Shoe size advisor: replaces the FAQ plugin where it is on (meant for shoe categories)."""
 
-from flask import request
+from flask import Blueprint, request
 from markupsafe import Markup
 
 from storefront import PluginInfo, hookimpl, render_template
@@ -20,6 +20,12 @@ info = PluginInfo(
     settings_form=SettingsForm,
     default_settings={"extra_room_mm": 12, "show_in_picker": True},
 )
+
+
+@hookimpl
+def init_app(app):
+    """A blueprint without routes, so Flask finds this package's templates."""
+    app.register_blueprint(Blueprint("size_advisor", __name__, template_folder="templates"))
 
 
 @hookimpl

@@ -1,0 +1,226 @@
+"""The shopper's side: the help page, votes, suggestions, size guides and questions."""
+
+from __future__ import annotations
+
+import secrets
+from itertools import groupby
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from storefront import (
+    Product,
+    Scope,
+    category_by_slug,
+    db,
+    gettext,
+    limiter,
+    render_template,
+    require_enabled,
+    tenant_get,
+    tenant_select,
+)
+
+from .forms import TOPIC_LABELS, QuestionForm
+from .models import TOPICS, FaqEntry, FaqQuestion, FaqVote
+from .queries import size_guide
+from .search import highlight, matching, plain_text
+from .size_guides import FootLengthError, column_label, find_shoe_size, parse_foot_length
+
+shop_bp = Blueprint(
+    "faq",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/faq-static",
+)
+
+VOTER_COOKIE = "faq_voter"
+SUGGESTIONS = 5
+
+
+def published_entries():
+    return tenant_select(FaqEntry).where(FaqEntry.published.is_(True))
+
+
+def own_questions_about(product: Product) -> list[FaqQuestion]:
+    """The signed-in shopper's unanswered questions about this product (only they see them)."""
+    if not current_user.is_authenticated:
+        return []
+    return list(
+        db.session.scalars(
+            tenant_select(FaqQuestion).where(
+                FaqQuestion.product_id == product.id,
+                FaqQuestion.user_id == current_user.id,
+                FaqQuestion.status == "open",
+            )
+        )
+    )
+
+
+@shop_bp.route("/shop/<merchant>/help")
+def help_page():
+    query = request.args.get("q", "").strip()[:100]
+    found = published_entries().where(FaqEntry.product_id.is_(None))
+    if query:
+        found = matching(published_entries(), query)
+    entries = list(
+        db.session.scalars(
+            found.options(selectinload(FaqEntry.category)).order_by(
+                FaqEntry.topic, FaqEntry.position, FaqEntry.id
+            )
+        )
+    )
+    order = {t: i for i, t in enumerate(TOPICS)}
+    entries.sort(key=lambda e: (order.get(e.topic, 99), e.position, e.id))
+    groups = [
+        (TOPIC_LABELS.get(t, t), list(items)) for t, items in groupby(entries, lambda e: e.topic)
+    ]
+    return render_template(
+        "faq/help.html",
+        groups=groups,
+        entries=entries,
+        query=query,
+        highlight=highlight,
+        plain_text=plain_text,
+    )
+
+
+@shop_bp.route("/shop/<merchant>/help/suggest")
+@limiter.limit("120 per minute")
+def suggest():
+    """Existing answers matching what a shopper is typing, before they ask."""
+    query = request.args.get("q", "").strip()[:100]
+    if len(query) < 2:
+        return jsonify(results=[])
+    found = db.session.scalars(matching(published_entries(), query).limit(SUGGESTIONS))
+    return jsonify(
+        results=[
+            {"question": e.question, "url": url_for("faq.help_page", q=e.question) + f"#faq-{e.id}"}
+            for e in found
+        ]
+    )
+
+
+def voter_key() -> tuple[str, str | None]:
+    """A shopper votes as themselves; a guest as their browser (a random cookie)."""
+    if current_user.is_authenticated:
+        return f"u:{current_user.id}", None
+    token = request.cookies.get(VOTER_COOKIE, "")
+    if len(token) != 32 or not token.isalnum():
+        token = secrets.token_hex(16)
+        return f"b:{token}", token
+    return f"b:{token}", None
+
+
+@shop_bp.route("/shop/<merchant>/help/<int:entry_id>/vote", methods=["POST"])
+@limiter.limit("30 per minute")
+def vote(entry_id: int):
+    entry = tenant_get(FaqEntry, entry_id)
+    if not entry.published:
+        abort(404)
+    helpful = request.form.get("helpful")
+    if helpful not in ("yes", "no"):
+        return jsonify(error="helpful must be yes or no", field="helpful"), 400
+    voter, new_cookie = voter_key()
+    already = db.session.scalar(
+        select(FaqVote.id).where(FaqVote.entry_id == entry.id, FaqVote.voter == voter)
+    )
+    if already:
+        message = gettext("You have already rated this answer.")
+    else:
+        db.session.add(FaqVote(entry_id=entry.id, voter=voter, helpful=helpful == "yes"))
+        if helpful == "yes":
+            entry.helpful += 1
+        else:
+            entry.not_helpful += 1
+        db.session.commit()
+        message = gettext("Thank you for your feedback.")
+    if request.accept_mimetypes.best == "application/json":
+        response = jsonify(message=message, helpful=entry.helpful, not_helpful=entry.not_helpful)
+    else:
+        flash(message, "success")
+        response = redirect(request.form.get("next") or url_for("faq.help_page"))
+        if not (response.location or "").startswith("/"):
+            response = redirect(url_for("faq.help_page"))
+    if new_cookie:
+        response.set_cookie(
+            VOTER_COOKIE, new_cookie, max_age=365 * 24 * 3600, httponly=True, samesite="Lax"
+        )
+    return response
+
+
+@shop_bp.route("/shop/<merchant>/size-guide/<category_slug>", endpoint="size_guide")
+def size_guide_page(category_slug: str):
+    category = category_by_slug(category_slug)
+    require_enabled("faq", Scope(g.merchant, category))
+    guide = size_guide(category)
+    if guide is None:
+        abort(404)
+    table, note = guide
+    raw = request.args.get("foot_mm", "")
+    match, error = None, None
+    if category.kind == "shoes" and raw:
+        try:
+            match = find_shoe_size(table, parse_foot_length(raw))
+        except FootLengthError as exc:
+            error = str(exc)
+        if match is None and error is None:
+            error = gettext("That is longer than the sizes in this table; please contact us.")
+    return render_template(
+        "faq/size_guide.html",
+        category=category,
+        table=table,
+        note=note,
+        column_label=column_label,
+        foot_mm=raw,
+        match=match,
+        error=error,
+    )
+
+
+@shop_bp.route("/shop/<merchant>/p/<product_slug>/questions", methods=["POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"])
+def ask(product_slug: str):
+    product = db.session.scalar(tenant_select(Product).where(Product.slug == product_slug))
+    if product is None:
+        abort(404)
+    scope = Scope(g.merchant, product.category)
+    require_enabled("faq", scope)
+    if not scope.settings("faq")["allow_questions"]:
+        abort(404)
+    form = QuestionForm()
+    target = url_for("shop.product", product_slug=product.slug) + "#faq"
+    if not form.validate_on_submit():
+        for error in form.text.errors:
+            flash(gettext("Your question: %(error)s", error=error), "error")
+        return redirect(target)
+    db.session.add(
+        FaqQuestion(
+            merchant_id=g.merchant.id,
+            product_id=product.id,
+            user_id=current_user.id,
+            text=form.text.data.strip(),
+        )
+    )
+    db.session.commit()
+    flash(gettext("Thank you! We will answer you in your inbox soon."), "success")
+    return redirect(target)
+
+
+@shop_bp.route("/shop/<merchant>/account/questions")
+@login_required
+def my_questions():
+    questions = db.paginate(
+        tenant_select(FaqQuestion)
+        .where(FaqQuestion.user_id == current_user.id)
+        .options(selectinload(FaqQuestion.product))
+        .order_by(FaqQuestion.created_at.desc(), FaqQuestion.id.desc()),
+        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        per_page=20,
+        error_out=False,
+    )
+    return render_template("faq/my_questions.html", questions=questions)

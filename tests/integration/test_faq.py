@@ -1,0 +1,268 @@
+"""The FAQ plugin through the test client: ordering, search, votes, questions, isolation."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from storefront import Notification, db
+from storefront.plugins.faq.models import FaqEntry, FaqQuestion, FaqVote
+
+
+@pytest.fixture
+def storefront_plugins():
+    return ["faq"]
+
+
+def entry(merchant, question, answer="An answer.", topic="care", category=None, product=None, **kw):
+    row = FaqEntry(
+        merchant_id=merchant.id,
+        category_id=category.id if category else None,
+        product_id=product.id if product else None,
+        topic=topic,
+        question=question,
+        answer=answer,
+        **kw,
+    )
+    row.index_text()
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def positions(text: str, *needles: str) -> list[int]:
+    return [text.index(n) for n in needles]
+
+
+def test_product_page_lists_product_then_category_then_shop(shop, client):
+    entry(shop.alpha, "Shop-wide question?")
+    entry(shop.alpha, "Shoe question?", category=shop.shoes)
+    entry(shop.alpha, "Sneaker question?", product=shop.sneaker)
+    entry(shop.alpha, "Bedding question?", category=shop.bedding)
+    entry(shop.alpha, "Hidden draft?", published=False)
+    page = client.get("/shop/alpha/p/sneaker").text
+    found = positions(page, "Sneaker question?", "Shoe question?", "Shop-wide question?")
+    assert found == sorted(found)
+    assert "Bedding question?" not in page
+    assert "Hidden draft?" not in page
+
+
+def test_entries_beyond_the_setting_go_under_more(shop, client, enable_plugin):
+    enable_plugin("faq", shop.alpha, shown=2)
+    for n in range(4):
+        entry(shop.alpha, f"Question number {n}?", position=n)
+    page = client.get("/shop/alpha/p/duvet").text
+    more = page.index('class="faq-more"')
+    assert page.index("Question number 1?") < more < page.index("Question number 2?")
+    assert "Show 2 more answers" in page
+
+
+def test_settings_hide_the_section_per_category(shop, client, enable_plugin):
+    entry(shop.alpha, "Shop-wide question?")
+    enable_plugin("faq", shop.alpha, category=shop.shoes, on_product_page=False)
+    assert "Shop-wide question?" in client.get("/shop/alpha/p/duvet").text
+    assert "Shop-wide question?" not in client.get("/shop/alpha/p/sneaker").text
+
+
+def test_disabled_faq_has_no_section_and_no_routes(shop, client, disable_plugin):
+    entry(shop.alpha, "Shop-wide question?")
+    disable_plugin("faq", shop.alpha)
+    assert "Shop-wide question?" not in client.get("/shop/alpha/p/duvet").text
+    assert client.get("/shop/alpha/help").status_code == 404
+
+
+def test_help_page_groups_by_topic_and_searches_chinese(shop, client):
+    entry(shop.alpha, "床笠尺寸怎么选？", "按床垫厚度选择。", topic="sizing")
+    entry(shop.alpha, "How to wash linen?", "Gently.", topic="care")
+    page = client.get("/shop/alpha/help").text
+    assert page.index("How to wash linen?") < page.index("床笠尺寸怎么选？")  # care before sizing
+    found = client.get("/shop/alpha/help?q=床笠").text
+    assert "<mark>床笠</mark>尺寸怎么选？" in found
+    assert "How to wash linen?" not in found
+    assert "1 answer for" in found
+
+
+def test_search_treats_like_wildcards_literally_and_escapes(shop, client):
+    entry(shop.alpha, "Discount of 100% on socks?")
+    entry(shop.alpha, "Something else?")
+    page = client.get("/shop/alpha/help?q=%25").text
+    assert "Discount of 100% on socks?" in page
+    assert "Something else?" not in page
+    page = client.get("/shop/alpha/help?q=%3Cscript%3E").text
+    assert "<script>" not in page.split("<main", 1)[1]
+
+
+def test_help_page_carries_faqpage_json_ld(shop, client):
+    entry(shop.alpha, "Is it </script> safe?", "Yes <b>really</b>.")
+    page = client.get("/shop/alpha/help").text
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    data = json.loads(raw)
+    assert data["@type"] == "FAQPage"
+    assert data["mainEntity"][0]["name"] == "Is it </script> safe?"
+
+
+def test_one_vote_per_shopper_and_per_browser(shop, client, client_for):
+    row = entry(shop.alpha, "Helpful?")
+    alice = client_for(shop.alice)
+    alice.post(f"/shop/alpha/help/{row.id}/vote", data={"helpful": "yes"})
+    again = alice.post(
+        f"/shop/alpha/help/{row.id}/vote", data={"helpful": "no"}, follow_redirects=True
+    )
+    assert "already rated" in again.text
+    client.post(f"/shop/alpha/help/{row.id}/vote", data={"helpful": "no"})
+    client.post(f"/shop/alpha/help/{row.id}/vote", data={"helpful": "no"})
+    db.session.refresh(row)
+    assert (row.helpful, row.not_helpful) == (1, 1)
+    assert db.session.scalar(select(func.count(FaqVote.id))) == 2
+
+
+def test_bad_vote_is_a_json_error_naming_the_field(shop, client):
+    row = entry(shop.alpha, "Helpful?")
+    response = client.post(f"/shop/alpha/help/{row.id}/vote", data={"helpful": "maybe"})
+    assert response.status_code == 400
+    assert response.json["field"] == "helpful"
+
+
+def test_votes_and_entries_of_another_shop_are_not_found(shop, client):
+    theirs = entry(shop.beta, "Beta only?")
+    assert (
+        client.post(f"/shop/alpha/help/{theirs.id}/vote", data={"helpful": "yes"}).status_code
+        == 404
+    )
+    assert "Beta only?" not in client.get("/shop/alpha/help").text
+
+
+def test_suggestions_while_typing(shop, client):
+    entry(shop.alpha, "How to wash linen?")
+    entry(shop.beta, "How to wash silk?")
+    results = client.get("/shop/alpha/help/suggest?q=wash").json["results"]
+    assert [r["question"] for r in results] == ["How to wash linen?"]
+    assert client.get("/shop/alpha/help/suggest?q=w").json["results"] == []
+
+
+def test_size_guide_and_shoe_finder(shop, client):
+    page = client.get("/shop/alpha/size-guide/shoes?foot_mm=252").text
+    assert 'data-testid="size-match"' in page and "EU 41" in page.replace("</strong>", "")
+    bad = client.get("/shop/alpha/size-guide/shoes?foot_mm=%3Cb%3E")
+    assert bad.status_code == 200
+    assert "Enter your foot length in millimetres" in bad.text
+    assert "<b>" not in bad.text.split("<main", 1)[1]
+    assert "220 × 240" in client.get("/shop/alpha/size-guide/bedding").text
+    assert "Size guide" in client.get("/shop/alpha/p/sneaker").text
+
+
+def test_question_is_private_until_answered_then_notified(shop, client_for, owner_client, client):
+    alice, bob = client_for(shop.alice), client_for(shop.bob)
+    alice.post("/shop/alpha/p/sneaker/questions", data={"text": "Are they waterproof?"})
+    question = db.session.scalar(select(FaqQuestion))
+    assert question.user_id == shop.alice.id
+    assert "Are they waterproof?" in alice.get("/shop/alpha/p/sneaker").text
+    assert "Are they waterproof?" not in bob.get("/shop/alpha/p/sneaker").text
+    assert "Are they waterproof?" not in client.get("/shop/alpha/help").text
+    assert "Are they waterproof?" not in bob.get("/shop/alpha/account/questions").text
+
+    queue = owner_client.get("/admin/alpha/faq/questions").text
+    assert "Are they waterproof?" in queue
+    owner_client.post(
+        f"/admin/alpha/faq/questions/{question.id}/answer",
+        data={"answer": "Splash-proof, not waterproof.", "publish": "y"},
+    )
+    note = db.session.scalar(select(Notification).where(Notification.user_id == shop.alice.id))
+    assert note.title == "Your question was answered"
+    assert "Splash-proof" in alice.get("/shop/alpha/account/questions").text
+    assert "Are they waterproof?" in client.get("/shop/alpha/p/sneaker").text  # published
+
+
+def test_questions_need_sign_in_and_a_real_text(shop, client, client_for):
+    assert (
+        client.post("/shop/alpha/p/sneaker/questions", data={"text": "Hello there"}).status_code
+        == 302
+    )
+    page = client_for(shop.alice).post(
+        "/shop/alpha/p/sneaker/questions", data={"text": "?"}, follow_redirects=True
+    )
+    assert "Your question:" in page.text
+    assert db.session.scalar(select(func.count(FaqQuestion.id))) == 0
+
+
+def test_questions_can_be_switched_off(shop, client_for, enable_plugin):
+    enable_plugin("faq", shop.alpha, allow_questions=False)
+    alice = client_for(shop.alice)
+    assert "Ask a question" not in alice.get("/shop/alpha/p/sneaker").text
+    assert (
+        alice.post("/shop/alpha/p/sneaker/questions", data={"text": "Hello there"}).status_code
+        == 404
+    )
+
+
+def test_admin_entry_crud_with_validation(shop, owner_client, client):
+    missing = owner_client.post(
+        "/admin/alpha/faq/new",
+        data={"question": "Which size?", "answer": "M.", "topic": "sizing", "scope": "category"},
+    )
+    assert "Choose the category." in missing.text
+    owner_client.post(
+        "/admin/alpha/faq/new",
+        data={
+            "question": "Which size?",
+            "answer": "Take **M**.",
+            "topic": "sizing",
+            "scope": "category",
+            "category": shop.apparel.id,
+            "published": "y",
+        },
+    )
+    row = db.session.scalar(select(FaqEntry))
+    assert row.category_id == shop.apparel.id
+    assert "<strong>M</strong>" in client.get("/shop/alpha/p/tee").text
+    owner_client.post(f"/admin/alpha/faq/{row.id}/delete")
+    assert db.session.scalar(select(func.count(FaqEntry.id))) == 0
+
+
+def test_markdown_answers_are_sanitised(shop, client):
+    entry(shop.alpha, "Script?", "<script>alert(1)</script> [x](javascript:alert(1))")
+    page = client.get("/shop/alpha/p/duvet").text
+    assert "<script>alert(1)</script>" not in page
+    assert "javascript:" not in page
+
+
+def test_admin_of_one_shop_cannot_touch_another(shop, owner_client):
+    theirs = entry(shop.beta, "Beta only?")
+    assert owner_client.get(f"/admin/alpha/faq/{theirs.id}").status_code == 404
+    assert owner_client.post(f"/admin/alpha/faq/{theirs.id}/delete").status_code == 404
+    assert "Beta only?" not in owner_client.get("/admin/alpha/faq/").text
+
+
+def test_size_guide_editing_reports_bad_rows(shop, owner_client, client):
+    bad = owner_client.post(
+        "/admin/alpha/faq/size-guides/apparel", data={"table": "Size | Chest\nS | 86 | extra"}
+    )
+    assert "Line 2 has 3 cells" in bad.text
+    owner_client.post(
+        "/admin/alpha/faq/size-guides/apparel",
+        data={"table": "Size | Chest\nS | 80–84", "note": ""},
+    )
+    assert "80–84" in client.get("/shop/alpha/size-guide/apparel").text
+
+
+def test_admin_cards_and_nav_count_open_questions(shop, owner_client, client_for):
+    client_for(shop.alice).post("/shop/alpha/p/sneaker/questions", data={"text": "Any news?"})
+    page = owner_client.get("/admin/alpha/").text
+    assert re.search(r'data-testid="faq-card"><span class="figure">1<', page)
+
+
+def test_page_queries_do_not_grow_with_entries(shop, client, count_queries):
+    def product_page_queries() -> int:
+        with count_queries() as counter:
+            client.get("/shop/alpha/p/sneaker")
+        return counter.count
+
+    entry(shop.alpha, "One?")
+    product_page_queries()  # warms the settings cache
+    few = product_page_queries()
+    for n in range(30):
+        entry(shop.alpha, f"Many {n}?", category=shop.shoes if n % 2 else None)
+    assert product_page_queries() == few

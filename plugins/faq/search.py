@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select
+from sqlalchemy import Integer, Select, case, func, or_
 
 from .models import FaqEntry
 
@@ -40,6 +40,35 @@ def plain_text(markdown_text: str, limit: int = 240) -> str:
     text = MARKDOWN_MARKS.sub("", MARKDOWN_LINK.sub(r"\1", markdown_text))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+WORD = re.compile(r"[\w\u3400-\u9fff]+")
+
+
+def loose_terms(text: str) -> list[str]:
+    """Words of three letters or more, and two-character pieces of Chinese runs.
+
+    A question being typed rarely contains an entry's exact wording; any shared word or
+    pair of characters is enough to suggest it.
+    """
+    terms: list[str] = []
+    for word in WORD.findall(text.lower()):
+        if CJK.search(word):
+            terms += [word[i : i + 2] for i in range(max(len(word) - 1, 1))]
+        elif len(word) >= 3:
+            terms.append(word)
+    return list(dict.fromkeys(terms))[:12]
+
+
+def suggesting(select_: Select, text: str) -> Select | None:
+    """Entries sharing a term with `text`, those sharing the most first."""
+    terms = loose_terms(text)
+    if not terms:
+        return None
+    hits = [FaqEntry.search_text.like(f"%{escape_like(t)}%", escape="\\") for t in terms]
+    score = sum((case((hit, 1), else_=0) for hit in hits), start=func.cast(0, Integer))
+    return select_.where(or_(*hits)).order_by(score.desc(), FaqEntry.id)
 
 
 def highlight(text: str, query: str) -> Markup:

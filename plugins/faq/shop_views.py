@@ -26,7 +26,7 @@ from storefront import (
 from .forms import TOPIC_LABELS, QuestionForm
 from .models import TOPICS, FaqEntry, FaqQuestion, FaqVote
 from .queries import size_guide
-from .search import highlight, matching, plain_text
+from .search import highlight, matching, plain_text, suggesting
 from .size_guides import FootLengthError, column_label, find_shoe_size, parse_foot_length
 
 shop_bp = Blueprint(
@@ -92,10 +92,11 @@ def help_page():
 @limiter.limit("120 per minute")
 def suggest():
     """Existing answers matching what a shopper is typing, before they ask."""
-    query = request.args.get("q", "").strip()[:100]
-    if len(query) < 2:
+    query = request.args.get("q", "").strip()[:200]
+    found_query = suggesting(published_entries(), query)
+    if found_query is None:
         return jsonify(results=[])
-    found = db.session.scalars(matching(published_entries(), query).limit(SUGGESTIONS))
+    found = db.session.scalars(found_query.limit(SUGGESTIONS))
     return jsonify(
         results=[
             {"question": e.question, "url": url_for("faq.help_page", q=e.question) + f"#faq-{e.id}"}

@@ -49,6 +49,11 @@ def extracted(sources: list[Path]) -> dict[str, str]:
     return messages
 
 
+def frozen(value):
+    """Plural ids and strings come as lists from .mo files and tuples from .po files."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
 def po_file(translations: Path) -> Path:
     return translations / "zh_CN" / "LC_MESSAGES" / "messages.po"
 
@@ -106,8 +111,12 @@ def test_compiled_catalogue_matches_the_po_file(name, sources, translations):
     mo = po.with_suffix(".mo")
     assert mo.exists(), f"{name}: {mo.name} missing; run `make translations`"
     with po.open("rb") as handle:
-        source = {m.id: m.string for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+        source = {
+            frozen(m.id): frozen(m.string)
+            for m in read_po(handle)
+            if m.id and m.string and not m.fuzzy
+        }
     with mo.open("rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
+        compiled = {frozen(m.id): frozen(m.string) for m in read_mo(handle) if m.id}
     stale = [repr(k) for k, v in source.items() if compiled.get(k) != v]
     assert not stale, f"{name}: .mo is stale for {stale[:10]}; run `make translations`"

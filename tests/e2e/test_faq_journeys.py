@@ -1,0 +1,86 @@
+"""FAQ in a real browser: find an answer, ask a question and get it answered, on a phone too."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from storefront import db
+from storefront.plugins.faq.models import FaqEntry
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def storefront_plugins():
+    return ["faq"]
+
+
+@pytest.fixture
+def answers(shop):
+    for question, answer, topic in (
+        ("How do I wash linen bedding?", "Machine wash at **40 °C**.", "care"),
+        ("床笠尺寸怎么选？", "按床垫厚度选择。", "sizing"),
+    ):
+        row = FaqEntry(merchant_id=shop.alpha.id, question=question, answer=answer, topic=topic)
+        row.index_text()
+        db.session.add(row)
+    db.session.commit()
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_shopper_searches_help_and_rates_an_answer(shop, answers, browser_page):
+    page = browser_page
+    page.goto("/shop/alpha/")
+    page.get_by_role("link", name="Help & FAQ").click()
+    page.get_by_label("Search the answers").fill("床笠")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("mark", has_text="床笠")).to_be_visible()
+    expect(page.get_by_text("How do I wash linen bedding?")).to_have_count(0)
+    page.get_by_role("button", name="Yes").click()
+    expect(page.get_by_text("Thank you for your feedback.")).to_be_visible()
+
+
+def test_shopper_asks_and_the_merchant_answers(
+    shop, answers, browser_page, storefront_browser, live_server
+):
+    page = browser_page
+    sign_in(page, shop.alice.email, shop.password)
+    page.goto("/shop/alpha/p/sneaker")
+    page.get_by_label("Ask a question about this product").fill("How do I wash them?")
+    expect(page.locator(".faq-suggestions")).to_contain_text("How do I wash linen bedding?")
+    page.get_by_role("button", name="Send question").click()
+    expect(page.get_by_text("We will answer you in your inbox soon")).to_be_visible()
+
+    merchant = storefront_browser.new_context(base_url=live_server).new_page()
+    sign_in(merchant, shop.alpha_owner.email, shop.password)
+    merchant.goto("/admin/alpha/")
+    merchant.get_by_test_id("faq-card").click()
+    merchant.get_by_label("Answer").fill("Wipe with a damp cloth.")
+    merchant.get_by_role("button", name="Send answer").click()
+    expect(merchant.get_by_text("Answer sent to the shopper.")).to_be_visible()
+    merchant.context.close()
+
+    page.goto("/shop/alpha/account/inbox")
+    expect(page.get_by_text("Your question was answered")).to_be_visible()
+    page.goto("/shop/alpha/account/questions")
+    expect(page.get_by_text("Wipe with a damp cloth.")).to_be_visible()
+
+
+def test_product_faq_and_size_guide_fit_a_phone(shop, answers, mobile_page):
+    page = mobile_page
+    page.goto("/shop/alpha/p/sneaker")
+    page.get_by_text("How do I wash linen bedding?").click()
+    expect(page.get_by_text("Machine wash at")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("link", name="Size guide").click()
+    page.get_by_label("Foot length (mm)").fill("252")
+    page.get_by_role("button", name="Find my size").click()
+    expect(page.get_by_test_id("size-match")).to_contain_text("41")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

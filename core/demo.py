@@ -309,9 +309,13 @@ def seed_demo() -> None:
         db.session.refresh(merchant)
         shoppers, staff = shop_people[merchant.slug]
         _orders(merchant, shoppers, staff[0])
-        manager.hook.seed_demo(
-            merchant=merchant, categories=categories, shoppers=shoppers, staff=staff
-        )
+        # Plugins build links (notifications) with url_for while they seed.
+        with current_app.test_request_context(
+            "/", base_url=current_app.config["STOREFRONT_BASE_URL"]
+        ):
+            manager.hook.seed_demo(
+                merchant=merchant, categories=categories, shoppers=shoppers, staff=staff
+            )
     db.session.commit()
     dispatch_due()
 

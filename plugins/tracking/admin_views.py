@@ -1,0 +1,178 @@
+"""The merchant's side: parcels of an order, manual events, the shipments list, CSV import."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
+
+from storefront import Order, Scope, db, gettext, render_template, tenant_get, tenant_select, utcnow
+
+from .carriers import STATUS_LABELS, TrackingUpdate, carriers
+from .forms import EventForm, ImportForm, ShipmentForm
+from .models import Shipment
+from .shipping import ShippingError, create_shipment, record_event, stalled_since
+
+admin_bp = Blueprint("tracking_admin", __name__, template_folder="templates")
+
+PER_PAGE = 25
+MAX_IMPORT_ROWS = 2000
+FILTERS = ("all", "in_transit", "exception", "delayed", "delivered")
+
+
+def order_by_number(number: str) -> Order:
+    order = db.session.scalar(tenant_select(Order).where(Order.number == number))
+    if order is None:
+        abort(404)
+    return order
+
+
+def back_to(order: Order):
+    return redirect(url_for("admin.order_detail", number=order.number) + "#tracking")
+
+
+@admin_bp.route("/admin/<merchant>/tracking/orders/<number>/shipments", methods=["POST"])
+def add_shipment(number: str):
+    order = order_by_number(number)
+    form = ShipmentForm()
+    form.carrier.choices = [(c.code, str(c.name)) for c in carriers(Scope(g.merchant)).values()]
+    if not form.validate_on_submit():
+        flash(gettext("Choose a carrier and enter the tracking number."), "error")
+        return back_to(order)
+    quantities = {}
+    for item in order.items:
+        raw = request.form.get(f"qty-{item.id}", "").strip()
+        if raw:
+            if not raw.isdigit():
+                flash(gettext("Quantities must be whole numbers."), "error")
+                return back_to(order)
+            if int(raw):
+                quantities[item.id] = int(raw)
+    try:
+        create_shipment(
+            order, form.carrier.data, form.tracking_number.data, quantities or None, current_user
+        )
+    except ShippingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(gettext("Parcel added; the shopper can follow it on the order page."), "success")
+    return back_to(order)
+
+
+@admin_bp.route("/admin/<merchant>/tracking/shipments/<int:shipment_id>/events", methods=["POST"])
+def add_event(shipment_id: int):
+    shipment = tenant_get(Shipment, shipment_id)
+    form = EventForm()
+    if not form.validate_on_submit():
+        flash(
+            gettext("The event could not be saved: %(fields)s.", fields=", ".join(form.errors)),
+            "error",
+        )
+    else:
+        when = form.occurred_at.data
+        record_event(
+            shipment,
+            TrackingUpdate(
+                event_id=None,
+                status=form.status.data,
+                occurred_at=when.replace(tzinfo=utcnow().tzinfo) if when else utcnow(),
+                location=form.location.data or "",
+                message=form.message.data or "",
+            ),
+            source="manual",
+        )
+        db.session.commit()
+        flash(gettext("Event added."), "success")
+    return back_to(shipment.order)
+
+
+@admin_bp.route("/admin/<merchant>/tracking/")
+def shipments():
+    show = request.args.get("show", "all")
+    show = show if show in FILTERS else "all"
+    days = Scope(g.merchant).settings("tracking").get("stalled_days", 3)
+    query = tenant_select(Shipment).options(selectinload(Shipment.order))
+    if show in ("in_transit", "exception", "delivered"):
+        statuses = ("exception", "attempt_fail", "expired") if show == "exception" else (show,)
+        query = query.where(Shipment.status.in_(statuses))
+    elif show == "delayed":
+        query = query.where(
+            Shipment.status.not_in(("delivered", "expired")),
+            or_(
+                Shipment.last_event_at < stalled_since(days),
+                Shipment.last_event_at.is_(None) & (Shipment.created_at < stalled_since(days)),
+            ),
+        )
+    listing = db.paginate(
+        query.order_by(Shipment.created_at.desc(), Shipment.id.desc()),
+        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "tracking/admin/shipments.html",
+        shipments=listing,
+        show=show,
+        labels=STATUS_LABELS,
+        carriers=carriers(Scope(g.merchant)),
+        days=days,
+    )
+
+
+@admin_bp.route("/admin/<merchant>/tracking/import", methods=["GET", "POST"])
+def import_csv():
+    form = ImportForm()
+    results: list[tuple[int, str, str]] = []
+    if form.validate_on_submit():
+        try:
+            text = form.file.data.read(2_000_000).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.file.errors.append(gettext("The file must be UTF-8 text (CSV)."))
+        else:
+            results = import_rows(list(csv.reader(io.StringIO(text)))[:MAX_IMPORT_ROWS])
+            good = sum(1 for _, ok, _ in results if ok == "ok")
+            flash(
+                gettext(
+                    "%(good)d parcels added, %(bad)d rows with errors.",
+                    good=good,
+                    bad=len(results) - good,
+                ),
+                "success" if good else "error",
+            )
+    return render_template("tracking/admin/import.html", form=form, results=results)
+
+
+def import_rows(rows: list[list[str]]) -> list[tuple[int, str, str]]:
+    """Each good row is committed on its own, so one bad row never loses the others."""
+    results = []
+    for line, row in enumerate(rows, start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells) or (line == 1 and cells and cells[0].lower().startswith("order")):
+            continue
+        if len(cells) != 3:
+            results.append(
+                (line, "error", gettext("Expected 3 columns, found %(n)d.", n=len(cells)))
+            )
+            continue
+        number, carrier, tracking = cells
+        order = db.session.scalar(tenant_select(Order).where(Order.number == number))
+        if order is None:
+            results.append(
+                (line, "error", gettext("No order %(number)s in this shop.", number=number))
+            )
+            continue
+        try:
+            create_shipment(order, carrier.lower(), tracking, None, current_user)
+        except ShippingError as error:
+            db.session.rollback()
+            results.append((line, "error", str(error)))
+            continue
+        db.session.commit()
+        results.append((line, "ok", tracking))
+    return results

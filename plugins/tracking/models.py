@@ -1,0 +1,71 @@
+"""Shipments of an order, the items in each parcel, and the carrier's events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storefront import UTCDateTime, db, utcnow
+
+
+class Shipment(db.Model):
+    __tablename__ = "tracking_shipment"
+    __table_args__ = (
+        Index("ix_tracking_shipment_number", "merchant_id", "tracking_number"),
+        Index("ix_tracking_shipment_status", "merchant_id", "status", "last_event_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchant.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id", ondelete="CASCADE"), index=True)
+    carrier: Mapped[str] = mapped_column(String(32))
+    tracking_number: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str | None] = mapped_column(String(64))  # e.g. the RMA of an exchange
+    status: Mapped[str] = mapped_column(String(24), default="pending")
+    eta: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    order = relationship("Order")
+    items = relationship("ShipmentItem", cascade="all, delete-orphan", lazy="selectin")
+    events = relationship(
+        "TrackingEvent",
+        cascade="all, delete-orphan",
+        order_by="(TrackingEvent.occurred_at.desc(), TrackingEvent.id.desc())",
+        lazy="selectin",
+    )
+
+
+class ShipmentItem(db.Model):
+    __tablename__ = "tracking_shipment_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(
+        ForeignKey("tracking_shipment.id", ondelete="CASCADE"), index=True
+    )
+    order_item_id: Mapped[int] = mapped_column(ForeignKey("order_item.id", ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+
+    order_item = relationship("OrderItem", lazy="joined")
+
+
+class TrackingEvent(db.Model):
+    """One carrier event; `external_id` makes a redelivered webhook a no-op."""
+
+    __tablename__ = "tracking_event"
+    __table_args__ = (UniqueConstraint("shipment_id", "external_id", name="uq_tracking_event_ext"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(
+        ForeignKey("tracking_shipment.id", ondelete="CASCADE"), index=True
+    )
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(24))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    location: Mapped[str] = mapped_column(String(200), default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16), default="webhook")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

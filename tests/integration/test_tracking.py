@@ -1,0 +1,218 @@
+"""Tracking through the test client: parcels, the webhook, the timeline, isolation, CSV."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from storefront import Notification, Order, db
+from storefront.plugins.tracking.models import Shipment, TrackingEvent
+from storefront.plugins.tracking.webhook import sign
+
+SECRET = "a-long-webhook-secret"
+
+
+@pytest.fixture
+def storefront_plugins():
+    return ["tracking"]
+
+
+@pytest.fixture
+def paid(shop, make):
+    order = make.order(shop.alpha, shop.alice, shop.sneaker)
+    db.session.commit()
+    return order
+
+
+@pytest.fixture
+def parcel(shop, paid, owner_client, enable_plugin):
+    enable_plugin("tracking", shop.alpha, webhook_secret=SECRET)
+    owner_client.post(
+        f"/admin/alpha/tracking/orders/{paid.number}/shipments",
+        data={"carrier": "sf", "tracking_number": "sf1234567890123"},
+    )
+    return db.session.scalar(select(Shipment))
+
+
+def post_event(client, payload, secret=SECRET, shop="alpha", timestamp=None):
+    body = json.dumps(payload).encode()
+    timestamp = timestamp or str(int(time.time()))
+    return client.post(
+        f"/shop/{shop}/tracking/webhook",
+        data=body,
+        content_type="application/json",
+        headers={
+            "X-Tracking-Timestamp": timestamp,
+            "X-Tracking-Signature": sign(secret, timestamp, body),
+        },
+    )
+
+
+def event(n, status, when, number="SF1234567890123", **extra):
+    return {"id": f"evt-{n}", "tracking_number": number, "status": status, "time": when, **extra}
+
+
+def test_first_parcel_ships_the_order_and_shows_on_both_order_pages(
+    shop, paid, parcel, client_for, owner_client
+):
+    assert parcel.tracking_number == "SF1234567890123"
+    assert db.session.get(Order, paid.id).status == "shipped"
+    shopper_page = client_for(shop.alice).get(f"/shop/alpha/account/orders/{paid.number}").text
+    assert "SF1234567890123" in shopper_page and "sf-express.com" in shopper_page
+    assert "Add a parcel" in owner_client.get(f"/admin/alpha/orders/{paid.number}").text
+
+
+def test_wrong_numbers_and_unpaid_orders_are_refused(shop, make, owner_client, paid):
+    page = owner_client.post(
+        f"/admin/alpha/tracking/orders/{paid.number}/shipments",
+        data={"carrier": "sf", "tracking_number": "12345"},
+        follow_redirects=True,
+    )
+    assert "This is not a SF Express tracking number." in page.text
+    unpaid = make.order(shop.alpha, shop.alice, shop.duvet, status="pending_payment")
+    db.session.commit()
+    page = owner_client.post(
+        f"/admin/alpha/tracking/orders/{unpaid.number}/shipments",
+        data={"carrier": "sf", "tracking_number": "SF1234567890999"},
+        follow_redirects=True,
+    )
+    assert "cannot be shipped" in page.text
+    assert db.session.scalar(select(func.count(Shipment.id))) == 0
+
+
+def test_webhook_events_are_ordered_by_time_and_idempotent(shop, parcel, client):
+    assert post_event(client, event(2, "out_for_delivery", "2026-11-21T08:00:00Z")).json["recorded"]
+    late = post_event(client, event(1, "in_transit", "2026-11-20T08:00:00Z"))
+    assert late.json == {"recorded": True, "status": "out_for_delivery"}
+    again = post_event(client, event(2, "out_for_delivery", "2026-11-21T08:00:00Z"))
+    assert again.json["recorded"] is False
+    assert db.session.scalar(select(func.count(TrackingEvent.id))) == 2
+    notes = db.session.scalars(
+        select(Notification.title).where(Notification.user_id == shop.alice.id)
+    ).all()
+    assert sum("Out for delivery" in n for n in notes) == 1
+
+
+def test_delivery_of_every_parcel_completes_the_order(shop, paid, parcel, client):
+    post_event(client, event(1, "delivered", "2026-11-22T09:00:00Z", location="Shanghai"))
+    assert db.session.get(Order, paid.id).status == "completed"
+
+
+def test_moved_eta_is_announced(shop, parcel, client):
+    post_event(client, event(1, "in_transit", "2026-11-20T08:00:00Z", eta="2026-11-23T00:00:00Z"))
+    post_event(client, event(2, "in_transit", "2026-11-21T08:00:00Z", eta="2026-11-25T00:00:00Z"))
+    titles = db.session.scalars(
+        select(Notification.title).where(Notification.user_id == shop.alice.id)
+    ).all()
+    assert any("new delivery date" in t for t in titles)
+
+
+@pytest.mark.parametrize(
+    "secret, timestamp, status",
+    [("wrong-secret-of-the-day", None, 401), (SECRET, "1000", 401)],
+)
+def test_unsigned_wrong_and_stale_calls_are_refused(
+    shop, parcel, client, secret, timestamp, status
+):
+    response = post_event(
+        client, event(1, "delivered", "2026-11-22T09:00:00Z"), secret=secret, timestamp=timestamp
+    )
+    assert response.status_code == status
+    unsigned = client.post(
+        "/shop/alpha/tracking/webhook", json=event(1, "delivered", "2026-11-22T09:00:00Z")
+    )
+    assert unsigned.status_code == 401 and unsigned.json["field"] == "signature"
+    assert db.session.scalar(select(func.count(TrackingEvent.id))) == 0
+
+
+def test_bad_payload_names_the_field(shop, parcel, client):
+    response = post_event(
+        client, {"id": "x", "tracking_number": "SF1234567890123", "status": "in_transit"}
+    )
+    assert response.status_code == 400 and response.json["field"] == "time"
+
+
+def test_other_shops_numbers_are_unknown(shop, make, parcel, client, enable_plugin):
+    enable_plugin("tracking", shop.beta, webhook_secret=SECRET)
+    response = post_event(client, event(1, "delivered", "2026-11-22T09:00:00Z"), shop="beta")
+    assert response.status_code == 404
+    assert response.json == {"error": "unknown tracking number", "field": "tracking_number"}
+
+
+def test_shoppers_and_shops_only_see_their_own_parcels(shop, paid, parcel, client_for):
+    assert client_for(shop.bob).get(f"/shop/alpha/account/orders/{paid.number}").status_code == 404
+    beta = client_for(shop.beta_owner)
+    assert (
+        beta.post(
+            f"/admin/beta/tracking/shipments/{parcel.id}/events", data={"status": "delivered"}
+        ).status_code
+        == 404
+    )
+    assert "SF1234567890123" not in beta.get("/admin/beta/tracking/").text
+
+
+def test_manual_event_is_escaped(shop, paid, parcel, owner_client, client_for):
+    owner_client.post(
+        f"/admin/alpha/tracking/shipments/{parcel.id}/events",
+        data={"status": "exception", "message": "<script>alert(1)</script>"},
+    )
+    page = client_for(shop.alice).get(f"/shop/alpha/account/orders/{paid.number}").text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "Problem with the parcel" in page
+
+
+def test_csv_import_keeps_good_rows_and_reports_bad_ones(shop, make, owner_client):
+    good = make.order(shop.alpha, shop.alice, shop.sneaker)
+    other = make.order(shop.alpha, shop.bob, shop.duvet)
+    theirs = make.order(shop.beta, shop.bob, shop.beta_quilt)
+    db.session.commit()
+    csv_text = (
+        "order,carrier,tracking\n"
+        f"{good.number},sf,SF1234567890123\n"
+        f"{other.number},sf,not-a-number\n"
+        f"{theirs.number},sf,SF1234567890999\n"
+        "just,two\n"
+        f"{other.number},yto,YT1234567890123\n"
+    )
+    page = owner_client.post(
+        "/admin/alpha/tracking/import",
+        data={"file": (io.BytesIO(csv_text.encode()), "parcels.csv")},
+        content_type="multipart/form-data",
+    )
+    assert "2 parcels added, 3 rows with errors." in page.text
+    assert f"No order {theirs.number} in this shop." in page.text
+    assert "Expected 3 columns, found 2." in page.text
+    numbers = set(db.session.scalars(select(Shipment.tracking_number)))
+    assert numbers == {"SF1234567890123", "YT1234567890123"}
+
+
+def test_shipments_list_filters_and_counts_do_not_grow(shop, make, owner_client, count_queries):
+    def queries() -> int:
+        with count_queries() as counter:
+            assert owner_client.get("/admin/alpha/tracking/").status_code == 200
+        return counter.count
+
+    for variant in shop.sneaker.variants:
+        variant.stock = 100
+    order = make.order(shop.alpha, shop.alice, shop.sneaker)
+    db.session.commit()
+    owner_client.post(
+        f"/admin/alpha/tracking/orders/{order.number}/shipments",
+        data={"carrier": "manual", "tracking_number": "PARCEL-1"},
+    )
+    queries()
+    few = queries()
+    for n in range(2, 12):
+        o = make.order(shop.alpha, shop.alice, shop.sneaker)
+        db.session.commit()
+        owner_client.post(
+            f"/admin/alpha/tracking/orders/{o.number}/shipments",
+            data={"carrier": "manual", "tracking_number": f"PARCEL-{n}"},
+        )
+    queries()  # the first request after the test's commits reloads the signed-in user
+    assert queries() == few
+    assert "PARCEL-1" not in owner_client.get("/admin/alpha/tracking/?show=delivered").text

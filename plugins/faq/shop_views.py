@@ -143,9 +143,10 @@ def vote(entry_id: int):
         response = jsonify(message=message, helpful=entry.helpful, not_helpful=entry.not_helpful)
     else:
         flash(message, "success")
-        response = redirect(request.form.get("next") or url_for("faq.help_page"))
-        if not (response.location or "").startswith("/"):
-            response = redirect(url_for("faq.help_page"))
+        target = request.form.get("next", "")
+        if not target.startswith("/") or target.startswith("//"):
+            target = url_for("faq.help_page")
+        response = redirect(target)
     if new_cookie:
         response.set_cookie(
             VOTER_COOKIE, new_cookie, max_age=365 * 24 * 3600, httponly=True, samesite="Lax"

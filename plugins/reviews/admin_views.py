@@ -1,0 +1,90 @@
+"""The merchant's side: the moderation queue, replies, notes and follow-up."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from storefront import Scope, db, gettext, render_template, tenant_get, tenant_select, utcnow
+
+from .forms import FOLLOW_UP_LABELS, ReplyForm
+from .models import REVIEW_STATES, Review
+from .writing import set_status
+
+admin_bp = Blueprint("reviews_admin", __name__, template_folder="templates")
+
+PER_PAGE = 25
+VIEWS = (*REVIEW_STATES, "negative")
+
+
+@admin_bp.route("/admin/<merchant>/reviews/")
+def queue():
+    show = request.args.get("show", "pending")
+    show = show if show in VIEWS else "pending"
+    query = tenant_select(Review).options(
+        selectinload(Review.product), selectinload(Review.user), selectinload(Review.photos)
+    )
+    if show == "negative":
+        threshold = Scope(g.merchant).settings("reviews").get("alert_threshold", 2)
+        query = query.where(Review.stars <= threshold, Review.follow_up != "resolved")
+    else:
+        query = query.where(Review.status == show)
+    order = Review.created_at.asc() if show == "pending" else Review.created_at.desc()
+    listing = db.paginate(
+        query.order_by(order, Review.id),
+        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    counts = dict(
+        db.session.execute(
+            select(Review.status, func.count(Review.id))
+            .where(Review.merchant_id == g.merchant.id)
+            .group_by(Review.status)
+        ).all()
+    )
+    return render_template(
+        "reviews/admin/queue.html",
+        reviews=listing,
+        show=show,
+        counts=counts,
+        follow_up_labels=FOLLOW_UP_LABELS,
+    )
+
+
+@admin_bp.route("/admin/<merchant>/reviews/<int:review_id>", methods=["GET", "POST"])
+def detail(review_id: int):
+    review = tenant_get(Review, review_id)
+    form = ReplyForm(obj=review)
+    if form.validate_on_submit():
+        reply = (form.reply.data or "").strip() or None
+        if reply != review.reply:
+            review.reply, review.replied_at = reply, utcnow() if reply else None
+        review.note = (form.note.data or "").strip() or None
+        review.follow_up = form.follow_up.data or None
+        db.session.commit()
+        flash(gettext("Saved."), "success")
+        return redirect(url_for("reviews_admin.detail", review_id=review.id))
+    return render_template(
+        "reviews/admin/detail.html", review=review, form=form, follow_up_labels=FOLLOW_UP_LABELS
+    )
+
+
+@admin_bp.route("/admin/<merchant>/reviews/<int:review_id>/status", methods=["POST"])
+def change_status(review_id: int):
+    review = tenant_get(Review, review_id)
+    status = request.form.get("status")
+    if status not in ("published", "hidden"):
+        flash(gettext("Choose publish or hide."), "error")
+    else:
+        set_status(review, status)
+        db.session.commit()
+        flash(
+            gettext("Review published.") if status == "published" else gettext("Review hidden."),
+            "success",
+        )
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("reviews_admin.queue")
+    return redirect(target)

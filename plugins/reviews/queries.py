@@ -1,0 +1,108 @@
+"""Reading reviews: one product's page of them, summaries for a listing, the admin queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+from flask import g
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from storefront import db
+
+from .models import Review, ReviewPhoto, ReviewSummary
+
+SORTS = {
+    "newest": (Review.created_at.desc(), Review.id.desc()),
+    "helpful": (Review.helpful_count.desc(), Review.id.desc()),
+    "lowest": (Review.stars.asc(), Review.created_at.desc(), Review.id.desc()),
+    "highest": (Review.stars.desc(), Review.created_at.desc(), Review.id.desc()),
+}
+MAX_PAGE = 10_000
+
+
+@dataclass
+class ReviewPage:
+    reviews: list[Review]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def summary_of(product) -> ReviewSummary | None:
+    cache = getattr(g, "review_summaries", None)
+    if cache is not None and product.id in cache:
+        return cache[product.id]
+    return db.session.get(ReviewSummary, product.id)
+
+
+def load_summaries(products) -> None:
+    """One query for every badge of a listing page."""
+    ids = [p.id for p in products]
+    found = (
+        {
+            s.product_id: s
+            for s in db.session.scalars(
+                select(ReviewSummary).where(ReviewSummary.product_id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
+    g.review_summaries = {i: found.get(i) for i in ids}
+
+
+def review_page(
+    product, summary, sort: str, stars: int | None, photos: bool, page: int, per_page: int
+) -> ReviewPage:
+    """A page of published reviews; totals come from the summary row, not from COUNT(*)."""
+    query = select(Review).where(Review.product_id == product.id, Review.status == "published")
+    if stars:
+        query = query.where(Review.stars == stars)
+        total = (summary.histogram or {}).get(str(stars), 0) if summary else 0
+    elif photos:
+        query = query.where(Review.photo_count > 0)
+        total = summary.with_photos if summary else 0
+    else:
+        total = summary.count if summary else 0
+    pages = max(ceil(total / per_page), 1)
+    page = min(max(page, 1), pages, MAX_PAGE)
+    reviews = db.session.scalars(
+        query.options(
+            selectinload(Review.photos).joinedload(ReviewPhoto.upload),
+            selectinload(Review.user),
+        )
+        .order_by(*SORTS.get(sort, SORTS["newest"]))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return ReviewPage(list(reviews), page, pages, total)
+
+
+def recent_photos(product, limit: int = 8) -> list[ReviewPhoto]:
+    return list(
+        db.session.scalars(
+            select(ReviewPhoto)
+            .join(Review, Review.id == ReviewPhoto.review_id)
+            .where(Review.product_id == product.id, Review.status == "published")
+            .order_by(ReviewPhoto.id.desc())
+            .limit(limit)
+        )
+    )

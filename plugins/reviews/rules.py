@@ -1,0 +1,78 @@
+"""Who may review what, what is held for moderation, and the per-product summary."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import case, func, select
+
+from storefront import Order, OrderItem, db, utcnow
+
+from .models import Review, ReviewSummary
+
+EDIT_DAYS = 30
+LINK = re.compile(r"(https?://|www\.|\b[\w-]+\.(?:com|cn|net|org|shop|top)\b)", re.IGNORECASE)
+
+
+def reviewable_item(user_id: int, order_item_id: int, merchant_id: int) -> OrderItem | None:
+    """The shopper's own item of a completed order in this shop, or None."""
+    return db.session.scalar(
+        select(OrderItem)
+        .join(Order, Order.id == OrderItem.order_id)
+        .where(
+            OrderItem.id == order_item_id,
+            Order.user_id == user_id,
+            Order.merchant_id == merchant_id,
+            Order.status == "completed",
+            OrderItem.product_id.is_not(None),
+        )
+    )
+
+
+def hold_reason(settings: dict, stars: int, title: str, body: str) -> str | None:
+    """Why a new or edited review waits for the merchant, or None to publish it now."""
+    if settings.get("moderation") == "hold":
+        return "moderation"
+    text = f"{title}\n{body}".lower()
+    if LINK.search(text):
+        return "link"
+    banned = [w.strip().lower() for w in (settings.get("banned_words") or "").split(",")]
+    if any(word and word in text for word in banned):
+        return "banned_word"
+    if stars <= int(settings.get("hold_low_stars") or 0):
+        return "low_rating"
+    return None
+
+
+def editable(review: Review) -> bool:
+    return utcnow() - review.created_at <= timedelta(days=EDIT_DAYS)
+
+
+def refresh_summary(product_id: int, merchant_id: int) -> ReviewSummary:
+    """Recount one product's published reviews (one indexed aggregate) into its summary row."""
+    published = (Review.product_id == product_id) & (Review.status == "published")
+    row = db.session.execute(
+        select(
+            func.count(Review.id),
+            func.coalesce(func.sum(Review.stars), 0),
+            *[func.count(case((Review.stars == n, 1))) for n in range(1, 6)],
+            func.count(case((Review.photo_count > 0, 1))),
+        ).where(published)
+    ).one()
+    answers: dict[str, dict[str, int]] = {}
+    for answer_map in db.session.scalars(
+        select(Review.answers).where(published, Review.answers.is_not(None)).limit(5000)
+    ):
+        for key, value in (answer_map or {}).items():
+            answers.setdefault(key, {}).setdefault(value, 0)
+            answers[key][value] += 1
+    summary = db.session.get(ReviewSummary, product_id) or ReviewSummary(
+        product_id=product_id, merchant_id=merchant_id
+    )
+    summary.count, summary.total = row[0], row[1]
+    summary.histogram = {str(n): row[1 + n] for n in range(1, 6)}
+    summary.with_photos = row[7]
+    summary.answers = answers
+    db.session.add(summary)
+    return summary

@@ -1,0 +1,196 @@
+"""The shopper's side: all reviews of a product, writing and editing, helpful votes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from storefront import (
+    Order,
+    OrderItem,
+    Product,
+    Scope,
+    UploadError,
+    db,
+    gettext,
+    limiter,
+    render_template,
+    require_enabled,
+    tenant_get,
+    tenant_select,
+)
+
+from .forms import ReviewForm
+from .models import Review, ReviewVote
+from .queries import SORTS, recent_photos, review_page, summary_of
+from .questions import clean_answers, questions_for, summary_lines
+from .rules import editable, reviewable_item
+from .writing import MAX_PHOTOS, delete_review, save_review
+
+shop_bp = Blueprint(
+    "reviews",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/reviews-static",
+)
+
+
+def product_by_slug(slug: str) -> Product:
+    product = db.session.scalar(tenant_select(Product).where(Product.slug == slug))
+    if product is None:
+        abort(404)
+    return product
+
+
+def listing_args() -> tuple[str, int | None, bool, int]:
+    sort = request.args.get("sort", "newest")
+    sort = sort if sort in SORTS else "newest"
+    stars = request.args.get("stars", type=int)
+    stars = stars if stars in (1, 2, 3, 4, 5) else None
+    photos = request.args.get("photos") == "1"
+    page = request.args.get("page", 1, type=int) or 1
+    return sort, stars, photos, page
+
+
+@shop_bp.route("/shop/<merchant>/p/<product_slug>/reviews")
+def product_reviews(product_slug: str):
+    product = product_by_slug(product_slug)
+    scope = Scope(g.merchant, product.category)
+    require_enabled("reviews", scope)
+    sort, stars, photos, page = listing_args()
+    summary = summary_of(product)
+    listing = review_page(
+        product, summary, sort, stars, photos, page, scope.settings("reviews")["per_page"]
+    )
+    return render_template(
+        "reviews/list.html",
+        product=product,
+        summary=summary,
+        listing=listing,
+        sort=sort,
+        stars=stars,
+        photos=photos,
+        fit_lines=summary_lines(summary.answers) if summary else [],
+        gallery=recent_photos(product),
+    )
+
+
+@shop_bp.route("/shop/<merchant>/reviews/write/<int:order_item_id>", methods=["GET", "POST"])
+@login_required
+def write(order_item_id: int):
+    item = reviewable_item(current_user.id, order_item_id, g.merchant.id)
+    if item is None:
+        abort(404)
+    scope = Scope(g.merchant, item.product.category)
+    require_enabled("reviews", scope)
+    review = db.session.scalar(select(Review).where(Review.order_item_id == item.id))
+    if review is not None and not editable(review):
+        flash(gettext("Reviews can be changed for 30 days; this one can only be deleted."), "error")
+        return redirect(url_for("reviews.mine"))
+    form = ReviewForm(obj=review)
+    if review is not None and request.method == "GET":
+        form.stars.data = str(review.stars)
+    kind = item.product.category.kind
+    photo_error = None
+    if form.validate_on_submit():
+        files = [f for f in request.files.getlist("photos") if f and f.filename]
+        target = review or Review(
+            merchant_id=g.merchant.id,
+            product_id=item.product_id,
+            order_item_id=item.id,
+            user_id=current_user.id,
+        )
+        try:
+            saved = save_review(
+                target, form, clean_answers(kind, request.form), files, current_user, scope
+            )
+        except UploadError as error:
+            db.session.rollback()
+            photo_error = str(error)
+        else:
+            db.session.commit()
+            if saved.status == "published":
+                flash(gettext("Thank you! Your review is online."), "success")
+            else:
+                flash(
+                    gettext("Thank you! Your review will appear once the shop has read it."),
+                    "success",
+                )
+            return redirect(url_for("reviews.mine"))
+    return render_template(
+        "reviews/write.html",
+        form=form,
+        item=item,
+        review=review,
+        questions=questions_for(kind),
+        answers=(review.answers if review else {}) | clean_answers(kind, request.form),
+        photo_error=photo_error,
+        max_photos=MAX_PHOTOS - (len(review.photos) if review else 0),
+    )
+
+
+@shop_bp.route("/shop/<merchant>/reviews/<int:review_id>/delete", methods=["POST"])
+@login_required
+def delete(review_id: int):
+    review = tenant_get(Review, review_id)
+    if review.user_id != current_user.id:
+        abort(404)
+    delete_review(review)
+    db.session.commit()
+    flash(gettext("Your review was deleted."), "success")
+    return redirect(url_for("reviews.mine"))
+
+
+@shop_bp.route("/shop/<merchant>/reviews/<int:review_id>/helpful", methods=["POST"])
+@login_required
+@limiter.limit("30 per minute")
+def helpful(review_id: int):
+    review = tenant_get(Review, review_id)
+    if review.status != "published":
+        abort(404)
+    voter = f"u:{current_user.id}"
+    if review.user_id != current_user.id and not db.session.scalar(
+        select(ReviewVote.id).where(ReviewVote.review_id == review.id, ReviewVote.voter == voter)
+    ):
+        db.session.add(ReviewVote(review_id=review.id, voter=voter))
+        review.helpful_count += 1
+        db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(helpful=review.helpful_count)
+    return redirect(
+        url_for("reviews.product_reviews", product_slug=review.product.slug)
+        + f"#review-{review.id}"
+    )
+
+
+@shop_bp.route("/shop/<merchant>/account/reviews")
+@login_required
+def mine():
+    reviews = db.session.scalars(
+        tenant_select(Review)
+        .where(Review.user_id == current_user.id)
+        .options(selectinload(Review.product), selectinload(Review.photos))
+        .order_by(Review.created_at.desc())
+    ).all()
+    reviewed = {r.order_item_id for r in reviews}
+    waiting = db.session.scalars(
+        select(OrderItem)
+        .join(Order, Order.id == OrderItem.order_id)
+        .where(
+            Order.merchant_id == g.merchant.id,
+            Order.user_id == current_user.id,
+            Order.status == "completed",
+            OrderItem.product_id.is_not(None),
+        )
+        .order_by(Order.created_at.desc())
+        .limit(50)
+    ).all()
+    return render_template(
+        "reviews/mine.html",
+        reviews=reviews,
+        waiting=[i for i in waiting if i.id not in reviewed],
+        editable=editable,
+    )

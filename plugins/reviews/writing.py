@@ -23,6 +23,7 @@ def save_review(review: Review, form, answers: dict, files, user, scope: Scope) 
         if files
         else []
     )
+    db.session.flush()  # the uploads' ids
     was_published = review.status == "published"
     review.stars = int(form.stars.data)
     review.title = form.title.data.strip()

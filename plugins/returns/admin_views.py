@@ -1,0 +1,109 @@
+"""The merchant's side: the queue of requests and the decision on each."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from storefront import Order, db, gettext, render_template, tenant_select
+
+from .flow import STATUS_LABELS, TRANSITIONS, FlowError, move
+from .forms import DecisionForm
+from .models import OPEN_STATES, STATES, ReturnRequest
+from .policy import REASONS
+
+admin_bp = Blueprint("returns_admin", __name__, template_folder="templates")
+PER_PAGE = 25
+AMOUNT = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
+
+
+def shop_request(rma: str) -> ReturnRequest:
+    found = db.session.scalar(tenant_select(ReturnRequest).where(ReturnRequest.rma == rma))
+    if found is None:
+        abort(404)
+    return found
+
+
+@admin_bp.route("/admin/<merchant>/returns/")
+def queue():
+    show = request.args.get("show", "open")
+    search = request.args.get("q", "").strip()[:40]
+    query = tenant_select(ReturnRequest).options(
+        selectinload(ReturnRequest.order), selectinload(ReturnRequest.user)
+    )
+    if show == "open":
+        query = query.where(ReturnRequest.status.in_(OPEN_STATES))
+    elif show in STATES:
+        query = query.where(ReturnRequest.status == show)
+    else:
+        show = "all"
+    if search:
+        orders = select(Order.id).where(Order.number.ilike(f"%{search}%"))
+        query = query.where(
+            or_(ReturnRequest.rma.ilike(f"%{search}%"), ReturnRequest.order_id.in_(orders))
+        )
+    listing = db.paginate(
+        query.order_by(
+            ReturnRequest.created_at.asc() if show == "open" else ReturnRequest.created_at.desc(),
+            ReturnRequest.id,
+        ),
+        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "returns/admin/queue.html",
+        requests=listing,
+        show=show,
+        search=search,
+        labels=STATUS_LABELS,
+        reasons=REASONS,
+    )
+
+
+@admin_bp.route("/admin/<merchant>/returns/<rma>")
+def detail(rma: str):
+    found = shop_request(rma)
+    form = DecisionForm(refund=f"{found.value_minor / 100:.2f}")
+    return render_template(
+        "returns/admin/detail.html",
+        req=found,
+        form=form,
+        labels=STATUS_LABELS,
+        reasons=REASONS,
+        next_steps=TRANSITIONS.get(found.status, ()),
+    )
+
+
+@admin_bp.route("/admin/<merchant>/returns/<rma>/<status>", methods=["POST"])
+def decide(rma: str, status: str):
+    found = shop_request(rma)
+    form = DecisionForm()
+    if status not in STATES or not form.validate_on_submit():
+        abort(400)
+    note = (form.note.data or "").strip() or None
+    if status == "rejected" and not note:
+        flash(gettext("Say why the request is declined; the shopper will read it."), "error")
+        return redirect(url_for("returns_admin.detail", rma=rma))
+    if status == "refunded":
+        raw = (form.refund.data or "").strip()
+        if not AMOUNT.match(raw) or not 0 < round(float(raw) * 100) <= found.value_minor:
+            flash(gettext("Refund between 0.01 and the value of the returned items."), "error")
+            return redirect(url_for("returns_admin.detail", rma=rma))
+        found.refund_minor = round(float(raw) * 100)
+    try:
+        move(found, status, current_user.name, note)
+    except FlowError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(
+            gettext("Request %(rma)s: %(status)s.", rma=rma, status=STATUS_LABELS[status]),
+            "success",
+        )
+    return redirect(url_for("returns_admin.detail", rma=rma))

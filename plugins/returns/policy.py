@@ -1,0 +1,158 @@
+"""Return policy per category kind, eligibility of each order line, and RMA numbers."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from storefront import Order, OrderItem, Scope, call_hook, db, utcnow
+from storefront import lazy_gettext as _l
+
+from .models import OPEN_STATES, ReturnItem, ReturnRequest
+
+REASONS = {
+    "wrong_size": _l("Wrong size"),
+    "quality": _l("Quality problem"),
+    "not_as_described": _l("Not as described"),
+    "changed_mind": _l("Changed my mind"),
+    "damaged": _l("Damaged in transit"),
+}
+PHOTO_REASONS = ("quality", "damaged")
+SHOP_PAYS_FOR = ("quality", "damaged", "not_as_described")
+
+# Defaults per category kind; a shop's or category's own settings override them key by key.
+KIND_DEFAULTS = {
+    "bedding": {"return_days": 30, "exchange_days": 30, "hygiene_rule": True},
+    "shoes": {"return_days": 15, "exchange_days": 30, "hygiene_rule": False},
+    "apparel": {"return_days": 15, "exchange_days": 30, "hygiene_rule": False},
+    "other": {"return_days": 7, "exchange_days": 7, "hygiene_rule": False},
+}
+POLICY_KEYS = (
+    "return_days",
+    "exchange_days",
+    "hygiene_rule",
+    "free_size_exchange",
+    "auto_approve_size_exchange",
+)
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+@dataclass(frozen=True)
+class ReturnPolicy:
+    return_days: int
+    exchange_days: int
+    hygiene_rule: bool
+    free_size_exchange: bool = True
+    auto_approve_size_exchange: bool = True
+    reasons: tuple[str, ...] = tuple(REASONS)
+    photo_reasons: tuple[str, ...] = PHOTO_REASONS
+    shop_pays_for: tuple[str, ...] = SHOP_PAYS_FOR
+
+
+def settings_policy(item: OrderItem, order: Order, scope: Scope) -> ReturnPolicy:
+    """Kind defaults, then what the shop and the category set explicitly."""
+    kind = item.product.category.kind if item.product else "other"
+    values = dict(KIND_DEFAULTS.get(kind, KIND_DEFAULTS["other"]))
+    values.update({"free_size_exchange": True, "auto_approve_size_exchange": True})
+    category_scope = scope.for_category(item.product.category if item.product else None)
+    merged = category_scope.settings("returns")
+    explicit = set(Scope(order.merchant).own_config("returns")) | set(
+        category_scope.own_config("returns")
+    )
+    values.update({k: merged[k] for k in POLICY_KEYS if k in explicit and k in merged})
+    return ReturnPolicy(**values)
+
+
+def policy_for(item: OrderItem, order: Order, scope: Scope) -> ReturnPolicy:
+    found = call_hook("return_policy", scope, item=item, order=order)
+    return found[0] if found else settings_policy(item, order, scope)
+
+
+def delivered_at(order: Order) -> datetime | None:
+    """From a shipping plugin when one knows, else when the order was completed."""
+    from_hook = call_hook("order_delivered_at", order=order)
+    if from_hook and from_hook[0]:
+        return from_hook[0]
+    done = [c.created_at for c in order.history if c.new_status == "completed"]
+    return max(done) if done else None
+
+
+def returned_quantities(order: Order) -> dict[int, int]:
+    rows = db.session.execute(
+        select(ReturnItem.order_item_id, func.sum(ReturnItem.quantity))
+        .join(ReturnRequest, ReturnRequest.id == ReturnItem.request_id)
+        .where(
+            ReturnRequest.order_id == order.id,
+            ReturnRequest.status.not_in(("rejected", "cancelled")),
+        )
+        .group_by(ReturnItem.order_item_id)
+    ).all()
+    return {item_id: int(qty) for item_id, qty in rows}
+
+
+@dataclass
+class Eligibility:
+    item: OrderItem
+    policy: ReturnPolicy
+    returnable: int
+    can_return: bool
+    can_exchange: bool
+    why_not: list[str] = field(default_factory=list)
+
+
+def eligibility(order: Order, scope: Scope) -> list[Eligibility]:
+    """What each line of a delivered order allows now, and why not when it doesn't."""
+    delivered = delivered_at(order)
+    taken = returned_quantities(order)
+    now = utcnow()
+    result = []
+    for item in order.items:
+        policy = policy_for(item, order, scope)
+        left = item.quantity - taken.get(item.id, 0)
+        why = []
+        if delivered is None:
+            why.append(str(_l("The order has not been delivered yet.")))
+        if left <= 0:
+            why.append(str(_l("Already returned.")))
+        can_return = delivered is not None and now <= delivered + timedelta(days=policy.return_days)
+        can_exchange = delivered is not None and now <= delivered + timedelta(
+            days=policy.exchange_days
+        )
+        if delivered is not None and not (can_return or can_exchange):
+            why.append(
+                str(
+                    _l(
+                        "The %(days)d-day window is over.",
+                        days=max(policy.return_days, policy.exchange_days),
+                    )
+                )
+            )
+        if item.product_id is None:
+            why.append(str(_l("This product is no longer sold.")))
+        ok = not why
+        result.append(
+            Eligibility(item, policy, max(left, 0), ok and can_return, ok and can_exchange, why)
+        )
+    return result
+
+
+def new_rma() -> str:
+    """RMA-20261123-7K3Q: the day, then four characters nobody misreads on the phone."""
+    day = utcnow().strftime("%Y%m%d")
+    for _ in range(20):
+        code = "".join(secrets.choice(CROCKFORD) for _ in range(4))
+        rma = f"RMA-{day}-{code}"
+        if not db.session.scalar(select(ReturnRequest.id).where(ReturnRequest.rma == rma)):
+            return rma
+    raise RuntimeError("no free RMA number")
+
+
+def open_request_count(merchant_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(ReturnRequest.id)).where(
+            ReturnRequest.merchant_id == merchant_id, ReturnRequest.status.in_(OPEN_STATES)
+        )
+    )

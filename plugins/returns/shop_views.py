@@ -1,0 +1,252 @@
+"""The shopper's side: ask to return or exchange, follow the request, send the parcel back."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from storefront import (
+    Order,
+    Scope,
+    UploadError,
+    Variant,
+    db,
+    gettext,
+    limiter,
+    render_template,
+    save_uploads,
+    tenant_select,
+)
+
+from .flow import STATUS_LABELS, FlowError, move, record
+from .forms import RequestForm, ShipBackForm
+from .models import ReturnItem, ReturnPhoto, ReturnRequest
+from .policy import REASONS, eligibility, new_rma
+
+shop_bp = Blueprint(
+    "returns",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/returns-static",
+)
+MAX_PHOTOS = 6
+
+
+def own_order(number: str) -> Order:
+    order = db.session.scalar(
+        tenant_select(Order)
+        .where(Order.number == number, Order.user_id == current_user.id)
+        .options(selectinload(Order.items), selectinload(Order.history))
+    )
+    if order is None:
+        abort(404)
+    return order
+
+
+def own_request(rma: str) -> ReturnRequest:
+    found = db.session.scalar(
+        tenant_select(ReturnRequest).where(
+            ReturnRequest.rma == rma, ReturnRequest.user_id == current_user.id
+        )
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def chosen_lines(lines, kind: str, errors: list[str]) -> list[ReturnItem]:
+    """The lines and quantities ticked on the form, each checked against what it allows."""
+    chosen = []
+    for line in lines:
+        raw = request.form.get(f"qty-{line.item.id}", "").strip()
+        if not raw or raw == "0":
+            continue
+        if not raw.isdigit() or not 0 < int(raw) <= line.returnable:
+            errors.append(
+                gettext(
+                    "%(product)s: choose from 1 to %(n)d.",
+                    product=line.item.product_name,
+                    n=line.returnable,
+                )
+            )
+            continue
+        allowed = line.can_exchange if kind == "exchange" else line.can_return
+        if not allowed:
+            errors.append(
+                f"{line.item.product_name}: "
+                + (" ".join(line.why_not) or gettext("not possible for this item."))
+            )
+            continue
+        row = ReturnItem(order_item_id=line.item.id, quantity=int(raw))
+        if kind == "exchange":
+            variant = db.session.get(
+                Variant, request.form.get(f"variant-{line.item.id}", type=int) or 0
+            )
+            if (
+                variant is None
+                or variant.product_id != line.item.product_id
+                or variant.id == line.item.variant_id
+            ):
+                errors.append(
+                    gettext(
+                        "%(product)s: choose the size or colour you want instead.",
+                        product=line.item.product_name,
+                    )
+                )
+                continue
+            if variant.stock < int(raw):
+                errors.append(
+                    gettext(
+                        "%(product)s: %(variant)s is sold out; choose a refund or another size.",
+                        product=line.item.product_name,
+                        variant=variant.label,
+                    )
+                )
+                continue
+            row.exchange_variant_id = variant.id
+        chosen.append(row)
+    if not chosen and not errors:
+        errors.append(gettext("Choose at least one item and how many."))
+    return chosen
+
+
+@shop_bp.route("/shop/<merchant>/account/orders/<number>/return", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", methods=["POST"])
+def start(number: str):
+    order = own_order(number)
+    scope = Scope(g.merchant)
+    lines = eligibility(order, scope)
+    form = RequestForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        chosen = chosen_lines(lines, form.kind.data, errors)
+        policies = {line.item.id: line.policy for line in lines}
+        reason = form.reason.data
+        files = [f for f in request.files.getlist("photos") if f and f.filename]
+        if any(reason in policies[c.order_item_id].photo_reasons for c in chosen) and not files:
+            errors.append(gettext("Please add at least one photo showing the problem."))
+        if (
+            reason == "changed_mind"
+            and form.opened.data
+            and any(policies[c.order_item_id].hygiene_rule for c in chosen)
+        ):
+            errors.append(
+                gettext(
+                    "For hygiene, opened bedding cannot be returned for a change of mind."
+                )
+            )
+        if not errors:
+            try:
+                uploads = save_uploads(files, g.merchant, current_user, "return", False, MAX_PHOTOS)
+            except UploadError as error:
+                errors.append(str(error))
+            else:
+                created = create_request(order, form, chosen, uploads, policies)
+                db.session.commit()
+                flash(gettext("Request %(rma)s sent.", rma=created.rma), "success")
+                return redirect(url_for("returns.detail", rma=created.rma))
+    return render_template(
+        "returns/start.html", order=order, lines=lines, form=form, errors=errors, reasons=REASONS
+    )
+
+
+def create_request(order, form, chosen, uploads, policies) -> ReturnRequest:
+    reason, kind = form.reason.data, form.kind.data
+    policy = policies[chosen[0].order_item_id]
+    shop_pays = reason in policy.shop_pays_for or (
+        kind == "exchange" and reason == "wrong_size" and policy.free_size_exchange
+    )
+    created = ReturnRequest(
+        merchant_id=order.merchant_id,
+        order_id=order.id,
+        user_id=current_user.id,
+        rma=new_rma(),
+        kind=kind,
+        reason=reason,
+        description=(form.description.data or "").strip(),
+        shipping_paid_by="shop" if shop_pays else "shopper",
+        items=chosen,
+        photos=[ReturnPhoto(upload_id=u.id) for u in uploads],
+    )
+    created.order = order
+    created.user = current_user._get_current_object()
+    record(created, "requested", current_user.name)
+    db.session.add(created)
+    db.session.flush()
+    auto = (
+        kind == "exchange"
+        and reason == "wrong_size"
+        and all(policies[c.order_item_id].auto_approve_size_exchange for c in chosen)
+    )
+    if auto:
+        try:
+            with db.session.begin_nested():
+                move(created, "approved", "auto-approval", None)
+        except FlowError:
+            pass  # out of stock since the form: the shop decides
+    return created
+
+
+@shop_bp.route("/shop/<merchant>/returns/<rma>")
+@login_required
+def detail(rma: str):
+    found = own_request(rma)
+    return render_template(
+        "returns/detail.html", req=found, labels=STATUS_LABELS, reasons=REASONS, form=ShipBackForm()
+    )
+
+
+@shop_bp.route("/shop/<merchant>/returns/<rma>/ship-back", methods=["POST"])
+@login_required
+def ship_back(rma: str):
+    found = own_request(rma)
+    form = ShipBackForm()
+    if not form.validate_on_submit():
+        flash(gettext("Enter the carrier and the tracking number of your parcel."), "error")
+    else:
+        try:
+            found.return_carrier = form.carrier.data.strip()
+            found.return_tracking = form.tracking.data.strip()
+            move(
+                found,
+                "shipped_back",
+                current_user.name,
+                f"{found.return_carrier} {found.return_tracking}",
+            )
+        except FlowError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Thank you! We will tell you when it arrives."), "success")
+    return redirect(url_for("returns.detail", rma=found.rma))
+
+
+@shop_bp.route("/shop/<merchant>/returns/<rma>/cancel", methods=["POST"])
+@login_required
+def cancel(rma: str):
+    found = own_request(rma)
+    try:
+        move(found, "cancelled", current_user.name)
+    except FlowError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(gettext("Request cancelled."), "success")
+    return redirect(url_for("returns.detail", rma=found.rma))
+
+
+@shop_bp.route("/shop/<merchant>/account/returns")
+@login_required
+def mine():
+    requests = db.session.scalars(
+        tenant_select(ReturnRequest)
+        .where(ReturnRequest.user_id == current_user.id)
+        .order_by(ReturnRequest.created_at.desc())
+        .limit(100)
+    ).all()
+    return render_template("returns/mine.html", requests=requests, labels=STATUS_LABELS)

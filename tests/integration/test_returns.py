@@ -1,0 +1,192 @@
+"""Returns through the test client: eligibility, the request, the flow, isolation."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from storefront import Notification, Variant, db, utcnow
+from storefront.models import OrderStatusChange
+from storefront.plugins.returns.models import ReturnRequest
+from storefront.plugins.returns.policy import new_rma
+
+
+@pytest.fixture
+def storefront_plugins():
+    return ["returns"]
+
+
+@pytest.fixture
+def delivered(shop, make):
+    order = make.order(shop.alpha, shop.alice, shop.sneaker, status="completed")
+    db.session.commit()
+    return order
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (30, 30), (10, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def ask(client, order, **data):
+    item = order.items[0]
+    form = {f"qty-{item.id}": "1", "reason": "wrong_size", "kind": "refund", **data}
+    return client.post(
+        f"/shop/alpha/account/orders/{order.number}/return",
+        data=form,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+
+
+def test_rma_numbers_look_right_and_differ(app):
+    numbers = {new_rma() for _ in range(50)}
+    assert len(numbers) == 50
+    assert all(re.fullmatch(r"RMA-\d{8}-[0-9A-HJKMNP-TV-Z]{4}", n) for n in numbers)
+
+
+def test_a_refund_request_gets_an_rma_and_goes_to_the_shop(
+    shop, delivered, client_for, owner_client
+):
+    page = ask(client_for(shop.alice), delivered, description="<b>Too tight</b>")
+    request = db.session.scalar(select(ReturnRequest))
+    assert request.rma in page.text and "Waiting for the shop" in page.text
+    assert request.rma in owner_client.get("/admin/alpha/returns/").text
+    detail = owner_client.get(f"/admin/alpha/returns/{request.rma}").text
+    assert "&lt;b&gt;Too tight&lt;/b&gt;" in detail
+
+
+def test_window_is_counted_from_delivery(shop, delivered, client_for):
+    change = db.session.scalar(
+        select(OrderStatusChange).where(
+            OrderStatusChange.order_id == delivered.id, OrderStatusChange.new_status == "completed"
+        )
+    )
+    change.created_at = utcnow() - timedelta(days=40)
+    db.session.commit()
+    page = client_for(shop.alice).get(f"/shop/alpha/account/orders/{delivered.number}/return")
+    assert "day window is over" in page.text
+    ask(client_for(shop.alice), delivered)
+    assert db.session.scalar(select(func.count(ReturnRequest.id))) == 0
+
+
+def test_quality_problems_need_a_photo(shop, delivered, client_for):
+    alice = client_for(shop.alice)
+    page = ask(alice, delivered, reason="quality")
+    assert "at least one photo" in page.text
+    ask(alice, delivered, reason="quality", photos=[(io.BytesIO(png()), "seam.png")])
+    request = db.session.scalar(select(ReturnRequest))
+    assert len(request.photos) == 1 and request.shipping_paid_by == "shop"
+
+
+def test_hygiene_rule_for_opened_bedding(shop, make, client_for):
+    order = make.order(shop.alpha, shop.alice, shop.duvet, status="completed")
+    db.session.commit()
+    page = ask(client_for(shop.alice), order, reason="changed_mind", opened="y")
+    assert "opened bedding cannot be returned" in page.text
+    ask(client_for(shop.alice), order, reason="changed_mind")
+    assert db.session.scalar(select(ReturnRequest.shipping_paid_by)) == "shopper"
+
+
+def test_size_exchange_is_approved_at_once_and_reserves_stock(shop, delivered, client_for):
+    other = next(v for v in shop.sneaker.variants if v.id != delivered.items[0].variant_id)
+    before = other.stock
+    ask(
+        client_for(shop.alice),
+        delivered,
+        kind="exchange",
+        **{f"variant-{delivered.items[0].id}": other.id},
+    )
+    request = db.session.scalar(select(ReturnRequest))
+    assert request.status == "approved"
+    assert db.session.get(Variant, other.id).stock == before - 1
+
+
+def test_the_whole_refund_flow_with_notifications(shop, delivered, client_for, owner_client):
+    alice = client_for(shop.alice)
+    ask(alice, delivered, reason="not_as_described")
+    rma = db.session.scalar(select(ReturnRequest.rma))
+    owner_client.post(f"/admin/alpha/returns/{rma}/approved", data={"note": "Send it back"})
+    alice.post(f"/shop/alpha/returns/{rma}/ship-back", data={"carrier": "SF", "tracking": "SF1"})
+    owner_client.post(f"/admin/alpha/returns/{rma}/received", data={})
+    too_much = owner_client.post(
+        f"/admin/alpha/returns/{rma}/refunded", data={"refund": "99999"}, follow_redirects=True
+    )
+    assert "Refund between" in too_much.text
+    owner_client.post(f"/admin/alpha/returns/{rma}/refunded", data={"refund": "100.00"})
+    request = db.session.scalar(select(ReturnRequest))
+    assert (request.status, request.refund_minor) == ("refunded", 10000)
+    assert [e.status for e in request.events] == [
+        "requested",
+        "approved",
+        "shipped_back",
+        "received",
+        "refunded",
+    ]
+    titles = db.session.scalars(
+        select(Notification.title).where(Notification.user_id == shop.alice.id)
+    ).all()
+    assert any("Refunded" in t for t in titles)
+
+
+def test_illegal_steps_and_rejections_without_reason_are_refused(
+    shop, delivered, client_for, owner_client
+):
+    ask(client_for(shop.alice), delivered)
+    rma = db.session.scalar(select(ReturnRequest.rma))
+    page = owner_client.post(
+        f"/admin/alpha/returns/{rma}/refunded", data={"refund": "1"}, follow_redirects=True
+    )
+    assert "cannot become" in page.text
+    page = owner_client.post(f"/admin/alpha/returns/{rma}/rejected", data={}, follow_redirects=True)
+    assert "Say why" in page.text
+    assert db.session.scalar(select(ReturnRequest.status)) == "requested"
+
+
+def test_shoppers_and_shops_are_kept_apart(shop, delivered, client_for):
+    ask(client_for(shop.alice), delivered)
+    rma = db.session.scalar(select(ReturnRequest.rma))
+    bob = client_for(shop.bob)
+    assert bob.get(f"/shop/alpha/returns/{rma}").status_code == 404
+    assert bob.post(f"/shop/alpha/returns/{rma}/cancel").status_code == 404
+    assert bob.get(f"/shop/alpha/account/orders/{delivered.number}/return").status_code == 404
+    beta = client_for(shop.beta_owner)
+    assert beta.get(f"/admin/beta/returns/{rma}").status_code == 404
+    assert beta.post(f"/admin/beta/returns/{rma}/approved", data={}).status_code == 404
+
+
+def test_cancel_before_shipping_back(shop, delivered, client_for):
+    alice = client_for(shop.alice)
+    ask(alice, delivered, description="<script>x</script>")
+    rma = db.session.scalar(select(ReturnRequest.rma))
+    alice.post(f"/shop/alpha/returns/{rma}/cancel")
+    assert db.session.scalar(select(ReturnRequest.status)) == "cancelled"
+    # the line can be asked for again once the request is cancelled
+    assert "Return or exchange" in alice.get(f"/shop/alpha/account/orders/{delivered.number}").text
+
+
+def test_queue_queries_do_not_grow(shop, make, client_for, owner_client, count_queries):
+    for variant in shop.sneaker.variants:
+        variant.stock = 100
+
+    def queries() -> int:
+        owner_client.get("/admin/alpha/returns/")
+        with count_queries() as counter:
+            owner_client.get("/admin/alpha/returns/")
+        return counter.count
+
+    order = make.order(shop.alpha, shop.alice, shop.sneaker, status="completed")
+    db.session.commit()
+    ask(client_for(shop.alice), order)
+    few = queries()
+    for _ in range(8):
+        order = make.order(shop.alpha, shop.alice, shop.sneaker, status="completed")
+        db.session.commit()
+        ask(client_for(shop.alice), order)
+    assert queries() == few

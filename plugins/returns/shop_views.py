@@ -134,9 +134,7 @@ def start(number: str):
             and any(policies[c.order_item_id].hygiene_rule for c in chosen)
         ):
             errors.append(
-                gettext(
-                    "For hygiene, opened bedding cannot be returned for a change of mind."
-                )
+                gettext("For hygiene, opened bedding cannot be returned for a change of mind.")
             )
         if not errors:
             try:

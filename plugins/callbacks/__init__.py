@@ -1,0 +1,120 @@
+"""Callbacks: "contact us / call me back", an agent queue with a reply-time target."""
+
+from __future__ import annotations
+
+from flask import url_for
+from markupsafe import Markup
+
+from storefront import Link, PluginInfo, hookimpl, render_template
+from storefront import lazy_gettext as _l
+
+from . import models  # noqa: F401  (tables)
+from .forms import CallbackSettings
+
+WEEKDAY_HOURS = "09:00-18:00"
+
+info = PluginInfo(
+    name="callbacks",
+    title=_l("Contact and call-backs"),
+    description=_l("Contact requests, call-backs and an agent queue with a reply-time target."),
+    version="1.0.0",
+    default_enabled=True,
+    settings_form=CallbackSettings,
+    default_settings={
+        "hours_mon": WEEKDAY_HOURS,
+        "hours_tue": WEEKDAY_HOURS,
+        "hours_wed": WEEKDAY_HOURS,
+        "hours_thu": WEEKDAY_HOURS,
+        "hours_fri": WEEKDAY_HOURS,
+        "hours_sat": "10:00-16:00",
+        "hours_sun": "",
+        "holidays": "",
+        "target_minutes": 10,
+        "complaint_target_minutes": 10,
+        "round_robin": False,
+    },
+)
+
+
+@hookimpl
+def init_app(app):
+    from .admin_views import admin_bp
+    from .shop_views import shop_bp
+
+    app.register_blueprint(shop_bp)
+    app.register_blueprint(admin_bp)
+
+
+@hookimpl
+def footer_links(scope):
+    return [Link(url_for("callbacks.contact"), _l("Contact us"))]
+
+
+@hookimpl
+def product_sections(product, scope):
+    return Markup(render_template("callbacks/product_link.html", product=product))
+
+
+@hookimpl
+def order_panels(order, scope):
+    return Markup(render_template("callbacks/order_link.html", order=order))
+
+
+@hookimpl
+def account_links(user, scope):
+    return [Link(url_for("callbacks.mine"), _l("My messages"))]
+
+
+def _counts(merchant):
+    from sqlalchemy import select
+
+    from storefront import db
+
+    from .models import OPEN_STATES, ContactRequest
+    from .service import hours_for, is_overdue
+
+    open_requests = db.session.scalars(
+        select(ContactRequest)
+        .where(
+            ContactRequest.merchant_id == merchant.id,
+            ContactRequest.status.in_(OPEN_STATES),
+            ContactRequest.first_response_at.is_(None),
+        )
+        .limit(2000)
+    ).all()
+    hours = hours_for(merchant)
+    overdue = sum(1 for r in open_requests if is_overdue(r, hours))
+    return len(open_requests), overdue
+
+
+@hookimpl
+def admin_nav(merchant, scope):
+    _waiting, overdue = _counts(merchant)
+    return [Link(url_for("callbacks_admin.queue"), _l("Contact requests"), overdue or None)]
+
+
+@hookimpl
+def admin_cards(merchant, scope):
+    waiting, overdue = _counts(merchant)
+    return Markup(render_template("callbacks/admin/cards.html", waiting=waiting, overdue=overdue))
+
+
+@hookimpl
+def seed_demo(merchant, categories, shoppers, staff):
+    from .demo import seed
+
+    seed(merchant, shoppers)
+
+
+@hookimpl
+def export_merchant_data(merchant):
+    from .transfer import export_rows
+
+    return export_rows(merchant)
+
+
+@hookimpl
+def import_merchant_data(merchant, data):
+    from .transfer import import_rows
+
+    import_rows(merchant, data.get("callbacks"))

@@ -1,0 +1,274 @@
+"""The agents' side: the queue (overdue first), a request, canned replies, the figures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from statistics import median
+
+from flask import Blueprint, flash, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from storefront import (
+    Membership,
+    User,
+    db,
+    gettext,
+    lazy_gettext,
+    notify_staff,
+    render_template,
+    tenant_get,
+    tenant_select,
+    utcnow,
+)
+
+from .forms import OUTCOME_LABELS, TOPIC_LABELS, AttemptForm, CannedForm, ReplyForm
+from .models import OPEN_STATES, CallAttempt, CannedReply, ContactRequest
+from .service import due_at, hours_for, is_overdue, reply_from_shop
+
+admin_bp = Blueprint(
+    "callbacks_admin",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/callbacks-static",
+)
+PER_PAGE = 25
+MAX_OPEN = 2000
+STATE_LABELS = {
+    "new": lazy_gettext("New"),
+    "assigned": lazy_gettext("Assigned"),
+    "waiting": lazy_gettext("Waiting on shopper"),
+    "called": lazy_gettext("Called back"),
+    "resolved": lazy_gettext("Resolved"),
+}
+
+
+def staff_members() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership)
+            .where(Membership.merchant_id == g.merchant.id)
+            .order_by(User.name)
+        )
+    )
+
+
+@admin_bp.route("/admin/<merchant>/callbacks/")
+def queue():
+    """Open requests, overdue first then by due time: computed from today's hours."""
+    mine = request.args.get("mine") == "1"
+    query = tenant_select(ContactRequest).where(ContactRequest.status.in_(OPEN_STATES))
+    if mine:
+        query = query.where(ContactRequest.assignee_id == current_user.id)
+    found = db.session.scalars(
+        query.options(selectinload(ContactRequest.assignee))
+        .order_by(ContactRequest.created_at)
+        .limit(MAX_OPEN)
+    ).all()
+    hours = hours_for(g.merchant)
+    now = utcnow()
+    rows = [(r, due_at(r, hours), is_overdue(r, hours, now)) for r in found]
+    far = now + timedelta(days=3650)
+    rows.sort(key=lambda row: (not row[2], row[0].first_response_at is not None, row[1] or far))
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    pages = max((len(rows) + PER_PAGE - 1) // PER_PAGE, 1)
+    page = min(page, pages)
+    return render_template(
+        "callbacks/admin/queue.html",
+        rows=rows[(page - 1) * PER_PAGE : page * PER_PAGE],
+        page=page,
+        pages=pages,
+        mine=mine,
+        topics=TOPIC_LABELS,
+        states=STATE_LABELS,
+        zone=hours.zone,
+        overdue=sum(1 for row in rows if row[2]),
+    )
+
+
+@admin_bp.route("/admin/<merchant>/callbacks/<int:request_id>")
+def detail(request_id: int):
+    found = tenant_get(ContactRequest, request_id)
+    hours = hours_for(g.merchant)
+    canned = db.session.scalars(tenant_select(CannedReply).order_by(CannedReply.title)).all()
+    return render_template(
+        "callbacks/admin/detail.html",
+        req=found,
+        form=ReplyForm(),
+        attempt_form=AttemptForm(),
+        canned=canned,
+        staff=staff_members(),
+        topics=TOPIC_LABELS,
+        states=STATE_LABELS,
+        outcomes=OUTCOME_LABELS,
+        due=due_at(found, hours),
+        overdue=is_overdue(found, hours),
+        zone=hours.zone,
+    )
+
+
+def back(found: ContactRequest):
+    return redirect(url_for("callbacks_admin.detail", request_id=found.id))
+
+
+@admin_bp.route("/admin/<merchant>/callbacks/<int:request_id>/reply", methods=["POST"])
+def reply(request_id: int):
+    found = tenant_get(ContactRequest, request_id)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        flash(gettext("Write a reply first."), "error")
+    elif found.user_id is None:
+        flash(gettext("This guest can only be called back: log the call instead."), "error")
+    else:
+        reply_from_shop(found, current_user, form.body.data.strip(), g.merchant)
+        if found.assignee_id is None:
+            found.assignee_id = current_user.id
+        db.session.commit()
+        flash(gettext("Reply sent."), "success")
+    return back(found)
+
+
+@admin_bp.route("/admin/<merchant>/callbacks/<int:request_id>/attempt", methods=["POST"])
+def attempt(request_id: int):
+    found = tenant_get(ContactRequest, request_id)
+    form = AttemptForm()
+    if not form.validate_on_submit():
+        flash(gettext("Choose the outcome of the call."), "error")
+        return back(found)
+    found.attempts_log.append(
+        CallAttempt(
+            agent_id=current_user.id,
+            outcome=form.outcome.data,
+            note=(form.note.data or "").strip() or None,
+        )
+    )
+    found.attempts += 1
+    if form.outcome.data == "reached":
+        found.status = "called"
+        found.first_response_at = found.first_response_at or utcnow()
+    found.assignee_id = found.assignee_id or current_user.id
+    db.session.commit()
+    flash(gettext("Call logged."), "success")
+    return back(found)
+
+
+@admin_bp.route("/admin/<merchant>/callbacks/<int:request_id>/assign", methods=["POST"])
+def assign(request_id: int):
+    found = tenant_get(ContactRequest, request_id)
+    wanted = request.form.get("assignee", type=int)
+    if wanted not in {u.id for u in staff_members()}:
+        flash(gettext("Choose someone from this shop's staff."), "error")
+        return back(found)
+    found.assignee_id = wanted
+    if found.status == "new":
+        found.status = "assigned"
+    db.session.commit()
+    flash(gettext("Assigned."), "success")
+    return back(found)
+
+
+@admin_bp.route("/admin/<merchant>/callbacks/<int:request_id>/resolve", methods=["POST"])
+def resolve(request_id: int):
+    found = tenant_get(ContactRequest, request_id)
+    found.status = "resolved"
+    found.resolved_at = utcnow()
+    db.session.commit()
+    flash(gettext("Marked as resolved."), "success")
+    return back(found)
+
+
+@admin_bp.route("/admin/<merchant>/callbacks/<int:request_id>/escalate", methods=["POST"])
+def escalate(request_id: int):
+    found = tenant_get(ContactRequest, request_id)
+    found.escalated = True
+    notify_staff(
+        g.merchant,
+        lazy_gettext("Escalated: request %(id)d from %(name)s", id=found.id, name=found.name),
+        lazy_gettext("%(agent)s asks the owner to take over.", agent=current_user.name),
+        link=url_for("callbacks_admin.detail", request_id=found.id),
+        kind="callbacks.escalated",
+        roles=("owner",),
+    )
+    db.session.commit()
+    flash(gettext("The owner has been told."), "success")
+    return back(found)
+
+
+@admin_bp.route("/admin/<merchant>/callbacks/canned", methods=["GET", "POST"])
+def canned():
+    form = CannedForm()
+    if form.validate_on_submit():
+        db.session.add(
+            CannedReply(
+                merchant_id=g.merchant.id,
+                title=form.title.data.strip(),
+                body=form.body.data.strip(),
+            )
+        )
+        db.session.commit()
+        flash(gettext("Canned reply saved."), "success")
+        return redirect(url_for("callbacks_admin.canned"))
+    replies = db.session.scalars(tenant_select(CannedReply).order_by(CannedReply.title)).all()
+    return render_template("callbacks/admin/canned.html", form=form, replies=replies)
+
+
+@admin_bp.route("/admin/<merchant>/callbacks/canned/<int:reply_id>/delete", methods=["POST"])
+def canned_delete(reply_id: int):
+    db.session.delete(tenant_get(CannedReply, reply_id))
+    db.session.commit()
+    flash(gettext("Canned reply deleted."), "success")
+    return redirect(url_for("callbacks_admin.canned"))
+
+
+@admin_bp.route("/admin/<merchant>/callbacks/figures")
+def figures():
+    """First replies in business minutes and satisfaction, for the last eight weeks."""
+    since = utcnow() - timedelta(weeks=8)
+    hours = hours_for(g.merchant)
+    answered = db.session.execute(
+        select(ContactRequest.created_at, ContactRequest.first_response_at)
+        .where(
+            ContactRequest.merchant_id == g.merchant.id,
+            ContactRequest.created_at >= since,
+            ContactRequest.first_response_at.is_not(None),
+        )
+        .limit(5000)
+    ).all()
+    waits = [hours.minutes_between(a, b) for a, b in answered]
+    satisfied = func.count(ContactRequest.id).filter(ContactRequest.rating == "satisfied")
+    rated = func.count(ContactRequest.id).filter(ContactRequest.rating.is_not(None))
+    per_agent = db.session.execute(
+        select(User.name, satisfied, rated)
+        .join(User, User.id == ContactRequest.assignee_id)
+        .where(ContactRequest.merchant_id == g.merchant.id, ContactRequest.created_at >= since)
+        .group_by(User.id, User.name)
+        .order_by(User.name)
+    ).all()
+    weeks: dict[str, list[int]] = {}
+    for created, rating in db.session.execute(
+        select(ContactRequest.created_at, ContactRequest.rating).where(
+            ContactRequest.merchant_id == g.merchant.id,
+            ContactRequest.created_at >= since,
+            ContactRequest.rating.is_not(None),
+        )
+    ):
+        week = created.astimezone(hours.zone).strftime("%G-W%V")
+        weeks.setdefault(week, [0, 0])
+        weeks[week][0] += rating == "satisfied"
+        weeks[week][1] += 1
+    open_count = db.session.scalar(
+        select(func.count(ContactRequest.id)).where(
+            ContactRequest.merchant_id == g.merchant.id, ContactRequest.status.in_(OPEN_STATES)
+        )
+    )
+    return render_template(
+        "callbacks/admin/figures.html",
+        median_minutes=round(median(waits), 1) if waits else None,
+        answered=len(waits),
+        per_agent=per_agent,
+        weeks=sorted(weeks.items()),
+        open_count=open_count,
+    )

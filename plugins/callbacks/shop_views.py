@@ -1,0 +1,164 @@
+"""The shopper's side: contact us, the conversation, closing and rating."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from storefront import (
+    Order,
+    Product,
+    db,
+    gettext,
+    limiter,
+    normalise_phone,
+    render_template,
+    tenant_select,
+    utcnow,
+)
+
+from .forms import TOPIC_LABELS, ContactForm, RatingForm, ReplyForm
+from .models import ContactMessage, ContactRequest
+from .service import due_at, hours_for, open_request, target_minutes
+
+shop_bp = Blueprint("callbacks", __name__, template_folder="templates")
+
+
+def context_order() -> Order | None:
+    """An order named in the link, only if it is the signed-in shopper's own."""
+    number = request.args.get("order") or request.form.get("order")
+    if not number or not current_user.is_authenticated:
+        return None
+    return db.session.scalar(
+        tenant_select(Order).where(Order.number == number, Order.user_id == current_user.id)
+    )
+
+
+def context_product() -> Product | None:
+    slug = request.args.get("product") or request.form.get("product")
+    if not slug:
+        return None
+    return db.session.scalar(tenant_select(Product).where(Product.slug == slug[:120]))
+
+
+@shop_bp.route("/shop/<merchant>/contact", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def contact():
+    form = ContactForm()
+    order, product = context_order(), context_product()
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            form.name.data = current_user.name
+            form.phone.data = current_user.phone
+        if order is not None:
+            form.topic.data = "order"
+    if form.validate_on_submit():
+        if form.mode.data == "reply" and not current_user.is_authenticated:
+            form.mode.errors.append(
+                gettext("Sign in to get the reply here, or ask us to call you.")
+            )
+        elif form.mode.data == "call" and not form.phone.data:
+            form.phone.errors.append(gettext("Enter the number we should call."))
+        else:
+            created = open_request(
+                g.merchant,
+                ContactRequest(
+                    merchant_id=g.merchant.id,
+                    user_id=current_user.id if current_user.is_authenticated else None,
+                    name=form.name.data.strip(),
+                    phone=normalise_phone(form.phone.data) if form.phone.data else None,
+                    topic=form.topic.data,
+                    mode=form.mode.data,
+                    window=form.window.data if form.mode.data == "call" else None,
+                    order_id=order.id if order else None,
+                    product_id=product.id if product else None,
+                    messages=[
+                        ContactMessage(
+                            author_id=current_user.id if current_user.is_authenticated else None,
+                            body=form.message.data.strip(),
+                        )
+                    ],
+                ),
+            )
+            db.session.commit()
+            flash(gettext("Thank you! Your request number is %(id)d.", id=created.id), "success")
+            if current_user.is_authenticated:
+                return redirect(url_for("callbacks.thread", request_id=created.id))
+            return redirect(url_for("callbacks.contact"))
+    hours = hours_for(g.merchant)
+    now = utcnow()
+    return render_template(
+        "callbacks/contact.html",
+        form=form,
+        order=order,
+        product=product,
+        open_now=hours.is_open(now),
+        opening=hours.next_opening(now),
+        minutes=target_minutes(g.merchant, "other"),
+        zone=hours.zone,
+    )
+
+
+def own_request(request_id: int) -> ContactRequest:
+    found = db.session.scalar(
+        tenant_select(ContactRequest).where(
+            ContactRequest.id == request_id, ContactRequest.user_id == current_user.id
+        )
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+@shop_bp.route("/shop/<merchant>/account/messages")
+@login_required
+def mine():
+    requests = db.session.scalars(
+        tenant_select(ContactRequest)
+        .where(ContactRequest.user_id == current_user.id)
+        .order_by(ContactRequest.created_at.desc())
+        .limit(100)
+    ).all()
+    return render_template("callbacks/mine.html", requests=requests, topics=TOPIC_LABELS)
+
+
+@shop_bp.route("/shop/<merchant>/account/messages/<int:request_id>", methods=["GET", "POST"])
+@login_required
+def thread(request_id: int):
+    found = own_request(request_id)
+    form = ReplyForm()
+    if found.status != "resolved" and form.validate_on_submit():
+        found.messages.append(
+            ContactMessage(author_id=current_user.id, body=form.body.data.strip())
+        )
+        if found.status == "waiting":
+            found.status = "assigned" if found.assignee_id else "new"
+        db.session.commit()
+        flash(gettext("Message sent."), "success")
+        return redirect(url_for("callbacks.thread", request_id=found.id))
+    hours = hours_for(g.merchant)
+    return render_template(
+        "callbacks/thread.html",
+        req=found,
+        form=form,
+        rating_form=RatingForm(),
+        topics=TOPIC_LABELS,
+        due=due_at(found, hours),
+    )
+
+
+@shop_bp.route("/shop/<merchant>/account/messages/<int:request_id>/close", methods=["POST"])
+@login_required
+def close(request_id: int):
+    found = own_request(request_id)
+    form = RatingForm()
+    if not form.validate_on_submit():
+        flash(gettext("Tell us whether you were helped."), "error")
+    else:
+        found.status = "resolved"
+        found.resolved_at = found.resolved_at or utcnow()
+        found.rating = form.rating.data
+        found.rating_comment = (form.comment.data or "").strip() or None
+        db.session.commit()
+        flash(gettext("Thank you for your feedback."), "success")
+    return redirect(url_for("callbacks.thread", request_id=found.id))

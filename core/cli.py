@@ -226,6 +226,47 @@ def worker(once: bool, interval: float) -> None:
         click.echo("worker stopped")
 
 
+@main.command("export")
+@click.option("--merchant", "merchant_slug", required=True, help="The shop to export.")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Default: stdout.")
+@with_appcontext
+def export_command(merchant_slug: str, output: str | None) -> None:
+    """Write one shop (catalogue, orders, staff, settings, plugin data) as JSON."""
+    import json
+
+    from .transfer import export_merchant
+
+    text = json.dumps(export_merchant(_merchant(merchant_slug)), ensure_ascii=False, indent=1)
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(f"Exported {merchant_slug} to {output}", err=True)
+    else:
+        click.echo(text)
+
+
+@main.command("import")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option("--slug", help="Import under another address (the original must not exist).")
+@with_appcontext
+def import_command(source, slug: str | None) -> None:
+    """Create a shop from a file written by `storefront export`; all or nothing."""
+    import json
+
+    from .transfer import TransferError, import_merchant
+
+    try:
+        data = json.load(source)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{source.name} is not JSON: {exc}") from exc
+    try:
+        merchant = import_merchant(data, slug)
+    except (TransferError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Imported shop {merchant.slug!r} ({merchant.name})")
+
+
 @main.command("hooks")
 @click.option("--markdown", is_flag=True, help="Print the hook reference (docs/hooks.md).")
 @with_appcontext

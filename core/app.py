@@ -20,6 +20,7 @@ from .i18n import register_i18n, select_locale, select_timezone
 from .plugin_manager import PluginManager
 from .rendering import call_hook
 from .scopes import SettingsCache
+from .security import configure_production, register_security
 from .theming import ThemedEnvironment, ThemeLoader, register_theme_static
 
 # Core modules that are plugins themselves, always on.
@@ -70,9 +71,11 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
+    logging.basicConfig(level=logging.INFO)
+    configure_production(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
-    logging.basicConfig(level=logging.INFO)
+    register_security(app)
 
     db.init_app(app)
     csrf.init_app(app)
@@ -162,13 +165,6 @@ def _register_response_hooks(app: Flask) -> None:
             values.extend(request.form.values())
         if any("\x00" in value for value in values):
             abort(404 if "\x00" in request.path else 400)
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
     @app.teardown_request
     def deliver_events(exc):

@@ -204,26 +204,63 @@ for _command, _value in (("enable", True), ("disable", False), ("inherit", None)
     )
 
 
+@main.command("serve")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True)
+@click.option("--workers", default=2, type=int, show_default=True)
+@click.option("--timeout", default=30, type=int, show_default=True)
+def serve(bind: str, workers: int, timeout: int) -> None:
+    """Run the production server (gunicorn); set STOREFRONT_ENV=production and SECRET_KEY."""
+    import shutil
+
+    gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    if not os.path.exists(gunicorn):
+        raise click.ClickException(
+            "gunicorn is not installed: pip install 'storefront[production]'"
+        )
+    args = [
+        gunicorn,
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--timeout",
+        str(timeout),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "20",
+        "storefront.wsgi:app",
+    ]
+    os.execv(gunicorn, args)
+
+
 @main.command("worker")
 @click.option("--once", is_flag=True, help="Deliver what is due and exit.")
 @click.option("--interval", default=1.0, type=float, help="Seconds between polls.")
 @with_appcontext
 def worker(once: bool, interval: float) -> None:
     """Deliver outbox events (run with STOREFRONT_EVENTS_INLINE=0 in production)."""
+    import signal
+
     from .events import dispatch_due
 
+    stopping = []
+
+    def stop(signum, frame):  # finish the batch in hand, then leave
+        stopping.append(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     click.echo(f"worker {os.getpid()} delivering events")
-    try:
-        while True:
-            done = dispatch_due()
-            if done:
-                click.echo(f"delivered {done}")
-            if once:
-                return
-            db.session.remove()
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        click.echo("worker stopped")
+    while not stopping:
+        done = dispatch_due()
+        if done:
+            click.echo(f"delivered {done}")
+        if once:
+            return
+        db.session.remove()
+        time.sleep(interval)
+    click.echo("worker stopped")
 
 
 @main.command("export")

@@ -190,5 +190,24 @@ def _dispatch_due(limit: int) -> int:
 
 def retry(delivery: EventDelivery) -> None:
     delivery.status = "pending"
+    delivery.attempts = 0
     delivery.next_attempt_at = utcnow()
     db.session.commit()
+
+
+def discard(delivery: EventDelivery) -> None:
+    """Give up on a dead delivery for good (kept, marked, never retried)."""
+    delivery.status = "discarded"
+    db.session.commit()
+
+
+def dead_letters(limit: int = 200) -> list[EventDelivery]:
+    """Deliveries that failed every attempt, newest first: the platform admin's list."""
+    return list(
+        db.session.scalars(
+            select(EventDelivery)
+            .where(EventDelivery.status == "dead")
+            .order_by(EventDelivery.updated_at.desc(), EventDelivery.id.desc())
+            .limit(limit)
+        )
+    )

@@ -42,6 +42,30 @@ def index():
     return render_template("platform/index.html", shops=shops, plugins=plugins)
 
 
+@platform_bp.route("/platform/events")
+def events():
+    from ..events import dead_letters
+
+    return render_template("platform/events.html", deliveries=dead_letters())
+
+
+@platform_bp.route("/platform/events/<int:delivery_id>", methods=["POST"])
+def event_action(delivery_id: int):
+    from ..events import discard, retry
+    from ..models import EventDelivery
+
+    delivery = db.session.get(EventDelivery, delivery_id)
+    if delivery is None or delivery.status != "dead":
+        abort(404)
+    if request.form.get("action") == "retry":
+        retry(delivery)
+        flash(_("Delivery queued again."), "success")
+    else:
+        discard(delivery)
+        flash(_("Delivery discarded."), "success")
+    return redirect(url_for("platform.events"))
+
+
 @platform_bp.route("/platform/plugins/<name>", methods=["POST"])
 def plugin(name: str):
     manager = current_app.extensions["storefront"].plugins

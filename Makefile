@@ -9,7 +9,7 @@ PLUGIN_DIRS := $(sort $(dir $(wildcard plugins/*/__init__.py)))
 
 export STOREFRONT_INSTANCE_PATH ?= $(INSTANCE)
 
-.PHONY: venv demo demo-reset test lint format translations docs
+.PHONY: venv demo demo-reset test lint format translations docs bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,6 @@ translations: venv
 
 docs: venv  ## regenerate docs/hooks.md from the hookspecs
 	STOREFRONT_ENTRY_POINTS=0 $(STOREFRONT) hooks --markdown > docs/hooks.md
+
+bench: venv  ## performance figures into bench/RESULTS.md (not part of make test)
+	$(BIN)/python -m bench

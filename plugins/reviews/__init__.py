@@ -80,11 +80,11 @@ def product_badges(product, scope):
 
 @hookimpl
 def product_sections(product, scope):
-    from .queries import recent_photos, review_page, summary_of
+    from .queries import newest_three, recent_photos, summary_of
     from .questions import summary_lines
 
     summary = summary_of(product)
-    listing = review_page(product, summary, "newest", None, False, 1, 3)
+    listing = newest_three(product, summary)
     return Markup(
         render_template(
             "reviews/section.html",
@@ -99,14 +99,14 @@ def product_sections(product, scope):
 
 @hookimpl
 def head_tags(page, obj, scope):
-    from .queries import review_page, summary_of
+    from .queries import newest_three, summary_of
 
     if page != "product":
         return None
     summary = summary_of(obj)
     if summary is None or not summary.count:
         return None
-    listing = review_page(obj, summary, "helpful", None, False, 1, 3)
+    listing = newest_three(obj, summary)
     data = {
         "@context": "https://schema.org",
         "@type": "Product",

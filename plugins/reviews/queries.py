@@ -106,3 +106,11 @@ def recent_photos(product, limit: int = 8) -> list[ReviewPhoto]:
             .limit(limit)
         )
     )
+
+
+def newest_three(product, summary) -> ReviewPage:
+    """The product page shows these and puts them in its JSON-LD: read them once."""
+    cache = g.setdefault("newest_reviews", {})
+    if product.id not in cache:
+        cache[product.id] = review_page(product, summary, "newest", None, False, 1, 3)
+    return cache[product.id]

@@ -1,0 +1,1 @@
+"""Performance figures for Storefront (`make bench`); not part of the test suite."""

@@ -1,0 +1,63 @@
+"""Cost of one scoped hook call against pluggy's own call and against direct calls."""
+
+from __future__ import annotations
+
+import statistics
+import timeit
+
+import pluggy
+
+from storefront.plugin_manager import PluginManager
+
+hookspec = pluggy.HookspecMarker("storefront")
+hookimpl = pluggy.HookimplMarker("storefront")
+
+
+class Specs:
+    @hookspec
+    def bench_badge(self, product, scope):
+        """A render hook with the shape of product_badges."""
+
+
+def make_plugin(n: int):
+    class Plugin:
+        @hookimpl
+        def bench_badge(self, product, scope):
+            return n
+
+    Plugin.__name__ = f"bench_{n}"
+    return Plugin()
+
+
+def run(repeat: int = 7, number: int = 20_000) -> dict[str, float]:
+    manager = PluginManager()
+    manager.pluggy.add_hookspecs(Specs)
+    plugins = [make_plugin(n) for n in range(5)]
+    for n, plugin in enumerate(plugins):
+        manager.pluggy.register(plugin, name=f"bench_{n}")
+    disabled = frozenset({"bench_3", "bench_4"})
+    scoped_hook = manager.hook_for(disabled)
+
+    def scoped():
+        return scoped_hook.bench_badge(product=None, scope=None)
+
+    def pluggy_all():
+        return manager.pluggy.hook.bench_badge(product=None, scope=None)
+
+    functions = [p.bench_badge for p in plugins[:3]]
+
+    def direct():
+        return [f(None, None) for f in functions]
+
+    def median_us(fn) -> float:
+        runs = timeit.repeat(fn, repeat=repeat, number=number)
+        return statistics.median(runs) / number * 1e6
+
+    figures = {
+        "scoped call, 3 of 5 plugins on (µs)": median_us(scoped),
+        "pluggy hook call, 5 plugins (µs)": median_us(pluggy_all),
+        "direct calls of 3 functions (µs)": median_us(direct),
+    }
+    scoped_us = figures["scoped call, 3 of 5 plugins on (µs)"]
+    figures["scoped / pluggy ratio"] = scoped_us / figures["pluggy hook call, 5 plugins (µs)"]
+    return figures

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import statistics
 import timeit
+from types import ModuleType
 
 import pluggy
 
+from storefront.plugin_info import PluginInfo
 from storefront.plugin_manager import PluginManager
 
 hookspec = pluggy.HookspecMarker("storefront")
@@ -19,22 +21,25 @@ class Specs:
         """A render hook with the shape of product_badges."""
 
 
-def make_plugin(n: int):
-    class Plugin:
-        @hookimpl
-        def bench_badge(self, product, scope):
-            return n
+def make_plugin(n: int) -> ModuleType:
+    """A plugin module as the manager registers them, with its `info`."""
+    module = ModuleType(f"bench_{n}")
+    module.info = PluginInfo(name=f"bench_{n}", title=f"Bench {n}", version="1")
 
-    Plugin.__name__ = f"bench_{n}"
-    return Plugin()
+    @hookimpl
+    def bench_badge(product, scope):
+        return n
+
+    module.bench_badge = bench_badge
+    return module
 
 
 def run(repeat: int = 7, number: int = 20_000) -> dict[str, float]:
     manager = PluginManager()
     manager.pluggy.add_hookspecs(Specs)
     plugins = [make_plugin(n) for n in range(5)]
-    for n, plugin in enumerate(plugins):
-        manager.pluggy.register(plugin, name=f"bench_{n}")
+    for plugin in plugins:
+        manager.register(plugin, source="bench")
     disabled = frozenset({"bench_3", "bench_4"})
     scoped_hook = manager.hook_for(disabled)
 

@@ -53,20 +53,17 @@ class PluginRecord:
 class ScopedHook:
     """`pm.hook_for(scope).some_hook(...)`: pluggy callers without the disabled plugins."""
 
-    __slots__ = ("_manager", "_disabled", "_callers")
-
     def __init__(self, manager: PluginManager, disabled: frozenset[str]) -> None:
         self._manager = manager
         self._disabled = disabled
-        self._callers: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
-        try:
-            return self._callers[name]
-        except KeyError:
-            caller = self._manager._build_caller(name, self._disabled)
-            self._callers[name] = caller
-            return caller
+        """Only reached the first time: the caller is then an attribute, found directly."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        caller = self._manager._build_caller(name, self._disabled)
+        setattr(self, name, caller)
+        return caller
 
 
 class PluginManager:

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from .extensions import db
 from .models import Category, Membership, Merchant, User
 
+TICK_SECONDS = 60
+
 
 def _create_app():
     from .app import create_app
@@ -242,7 +244,7 @@ def worker(once: bool, interval: float) -> None:
     """Deliver outbox events (run with STOREFRONT_EVENTS_INLINE=0 in production)."""
     import signal
 
-    from .events import dispatch_due
+    from .events import dispatch_due, run_periodic
 
     stopping = []
 
@@ -252,7 +254,11 @@ def worker(once: bool, interval: float) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     click.echo(f"worker {os.getpid()} delivering events")
+    last_tick = 0.0
     while not stopping:
+        if once or time.monotonic() - last_tick >= TICK_SECONDS:
+            run_periodic()
+            last_tick = time.monotonic()
         done = dispatch_due()
         if done:
             click.echo(f"delivered {done}")

@@ -211,3 +211,19 @@ def dead_letters(limit: int = 200) -> list[EventDelivery]:
             .limit(limit)
         )
     )
+
+
+def run_periodic(now=None) -> None:
+    """Call every plugin's `worker_tick`, each on its own: one failing keeps the others."""
+    manager = current_app.extensions["storefront"].plugins
+    now = now or utcnow()
+    with current_app.test_request_context("/", base_url=current_app.config["STOREFRONT_BASE_URL"]):
+        for impl in manager.hook.worker_tick.get_hookimpls():
+            try:
+                impl.function(now=now)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                log.exception("worker_tick of %s failed", impl.plugin_name)
+                if current_app.config["STOREFRONT_STRICT_PLUGINS"]:
+                    raise

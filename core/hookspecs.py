@@ -162,3 +162,13 @@ def import_merchant_data(merchant, data):
     entry (it may be missing when the export came from a shop without the plugin) and look
     core rows up by their natural keys. Runs inside the import's transaction: do not commit.
     """
+
+
+@hookspec
+def worker_tick(now):
+    """Periodic work, called by `storefront worker` about once a minute (and by `--once`).
+
+    Runs inside a request context for the configured base URL (links work) and is
+    committed after each plugin returns. Use it for checks no request triggers: overdue
+    parcels, invitations that became due. Keep it idempotent: a tick can run twice.
+    """

@@ -62,6 +62,13 @@ def init_app(app):
 
 
 @hookimpl
+def worker_tick(now):
+    from .invitations import send_due
+
+    send_due()
+
+
+@hookimpl
 def product_list_loaded(products, scope):
     from .queries import load_summaries
 

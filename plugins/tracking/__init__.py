@@ -19,7 +19,7 @@ info = PluginInfo(
     version="1.0.0",
     default_enabled=True,
     settings_form=TrackingSettings,
-    default_settings={"webhook_secret": "", "complete_on_delivery": True, "stalled_days": 3},
+    default_settings={"webhook_secret": "", "complete_on_delivery": True, "stalled_hours": 48},
 )
 
 
@@ -101,6 +101,13 @@ def exchange_ready_to_ship(order, items, reference):
 
     quantities = {row["order_item_id"]: row["quantity"] for row in items}
     create_shipment(order, "manual", reference, quantities, None, reference=reference)
+
+
+@hookimpl
+def worker_tick(now):
+    from .shipping import check_delays
+
+    check_delays(now)
 
 
 @hookimpl

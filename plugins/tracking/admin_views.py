@@ -96,7 +96,7 @@ def add_event(shipment_id: int):
 def shipments():
     show = request.args.get("show", "all")
     show = show if show in FILTERS else "all"
-    days = Scope(g.merchant).settings("tracking").get("stalled_days", 3)
+    hours = Scope(g.merchant).settings("tracking").get("stalled_hours", 48)
     query = tenant_select(Shipment).options(selectinload(Shipment.order))
     if show in ("in_transit", "exception", "delivered"):
         statuses = ("exception", "attempt_fail", "expired") if show == "exception" else (show,)
@@ -105,8 +105,8 @@ def shipments():
         query = query.where(
             Shipment.status.not_in(("delivered", "expired")),
             or_(
-                Shipment.last_event_at < stalled_since(days),
-                Shipment.last_event_at.is_(None) & (Shipment.created_at < stalled_since(days)),
+                Shipment.last_event_at < stalled_since(hours),
+                Shipment.last_event_at.is_(None) & (Shipment.created_at < stalled_since(hours)),
             ),
         )
     listing = db.paginate(
@@ -121,7 +121,7 @@ def shipments():
         show=show,
         labels=STATUS_LABELS,
         carriers=carriers(Scope(g.merchant)),
-        days=days,
+        hours=hours,
     )
 
 

@@ -19,9 +19,9 @@ class TrackingSettings(FlaskForm):
         validators=[Optional(), Length(min=16, max=128)],
     )
     complete_on_delivery = BooleanField(_l("Complete the order when every parcel is delivered"))
-    stalled_days = IntegerField(
-        _l("Flag a parcel as delayed after this many days without news"),
-        validators=[DataRequired(), NumberRange(min=1, max=30)],
+    stalled_hours = IntegerField(
+        _l("Flag a parcel as delayed after this many hours without news"),
+        validators=[DataRequired(), NumberRange(min=1, max=720)],
     )
 
 

@@ -27,6 +27,7 @@ class Shipment(db.Model):
     eta: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # staff told it is late
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     order = relationship("Order")

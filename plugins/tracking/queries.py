@@ -11,7 +11,7 @@ from .shipping import stalled_since
 
 
 def counters(merchant, scope) -> dict[str, int]:
-    since = stalled_since(scope.settings("tracking").get("stalled_days", 3))
+    since = stalled_since(scope.settings("tracking").get("stalled_hours", 48))
     open_ = Shipment.status.not_in(("delivered", "expired"))
     row = db.session.execute(
         select(

@@ -115,6 +115,7 @@ def record_event(shipment: Shipment, update: TrackingUpdate, source: str = "webh
         shipment.eta = update.eta
     if shipment.status == "delivered" and shipment.delivered_at is None:
         shipment.delivered_at = latest.occurred_at
+    shipment.alerted_at = None  # news: a later check looks at the parcel afresh
     if latest is event and shipment.status != old_status and shipment.status in NOTIFY_STATUSES:
         _tell_shopper(shipment, shipment.status)
     elif update.eta is not None and old_eta is not None and update.eta.date() != old_eta.date():
@@ -159,5 +160,52 @@ def delivered_at(order: Order) -> datetime | None:
     return None
 
 
-def stalled_since(days: int) -> datetime:
-    return utcnow() - timedelta(days=days)
+def stalled_since(hours: int) -> datetime:
+    return utcnow() - timedelta(hours=hours)
+
+
+def needs_attention(shipment: Shipment, stalled_before: datetime, now: datetime) -> bool:
+    """No news for too long, an expected day gone by, a failed attempt or an exception."""
+    if shipment.status in ("delivered", "expired"):
+        return False
+    if shipment.status in ("exception", "attempt_fail"):
+        return True
+    if shipment.eta is not None and shipment.eta < now:
+        return True
+    return (shipment.last_event_at or shipment.created_at) < stalled_before
+
+
+def check_delays(now: datetime) -> int:
+    """Tell each shop's staff once about every parcel that needs attention; returns how many."""
+    from storefront import Merchant, notify_staff
+
+    told = 0
+    open_parcels = db.session.scalars(
+        select(Shipment)
+        .where(Shipment.status.not_in(("delivered", "expired")), Shipment.alerted_at.is_(None))
+        .limit(5000)
+    ).all()
+    for shipment in open_parcels:
+        merchant = db.session.get(Merchant, shipment.merchant_id)
+        scope = Scope(merchant)
+        if not scope.enabled_anywhere("tracking"):
+            continue
+        hours = int(scope.settings("tracking").get("stalled_hours") or 48)
+        if not needs_attention(shipment, now - timedelta(hours=hours), now):
+            continue
+        shipment.alerted_at = now
+        notify_staff(
+            merchant,
+            _l(
+                "Parcel %(number)s of order %(order)s needs attention",
+                number=shipment.tracking_number,
+                order=shipment.order.number,
+            ),
+            STATUS_LABELS[shipment.status],
+            link=url_for(
+                "admin.order_detail", merchant=merchant.slug, number=shipment.order.number
+            ),
+            kind="tracking.delayed",
+        )
+        told += 1
+    return told

@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from storefront import Notification, Order, db
+from storefront import Notification, Order, db, utcnow
 from storefront.plugins.tracking.models import Shipment, TrackingEvent
 from storefront.plugins.tracking.webhook import sign
 
@@ -216,3 +216,35 @@ def test_shipments_list_filters_and_counts_do_not_grow(shop, make, owner_client,
     queries()  # the first request after the test's commits reloads the signed-in user
     assert queries() == few
     assert "PARCEL-1" not in owner_client.get("/admin/alpha/tracking/?show=delivered").text
+
+
+def test_the_worker_tick_tells_the_staff_once_about_silent_parcels(shop, parcel, app):
+    from datetime import timedelta
+
+    from storefront.events import run_periodic
+
+    parcel.created_at = utcnow() - timedelta(hours=49)
+    db.session.commit()
+    run_periodic()
+    run_periodic()
+    alerts = db.session.scalars(
+        select(Notification).where(Notification.kind == "tracking.delayed")
+    ).all()
+    assert {a.user_id for a in alerts} == {shop.alpha_owner.id, shop.alpha_agent.id}
+    assert len(alerts) == 2
+    assert "SF1234567890123" in alerts[0].title
+
+
+def test_worker_once_runs_the_periodic_checks(shop, parcel, app):
+    from datetime import timedelta
+
+    parcel.eta = utcnow() - timedelta(days=1)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(Notification.kind == "tracking.delayed")
+        )
+        == 2
+    )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from storefront import Order, db, gettext, render_template, tenant_select
+from storefront import Order, db, gettext, render_template, tenant_select, utcnow
 
 from .flow import STATUS_LABELS, TRANSITIONS, FlowError, move
 from .forms import DecisionForm
@@ -18,6 +19,7 @@ from .policy import REASONS
 
 admin_bp = Blueprint("returns_admin", __name__, template_folder="templates")
 PER_PAGE = 25
+OVERDUE_DAYS = 2
 AMOUNT = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
 
 
@@ -32,23 +34,34 @@ def shop_request(rma: str) -> ReturnRequest:
 def queue():
     show = request.args.get("show", "open")
     search = request.args.get("q", "").strip()[:40]
+    reason = request.args.get("reason", "")
     query = tenant_select(ReturnRequest).options(
         selectinload(ReturnRequest.order), selectinload(ReturnRequest.user)
     )
     if show == "open":
         query = query.where(ReturnRequest.status.in_(OPEN_STATES))
+    elif show == "overdue":
+        query = query.where(
+            ReturnRequest.status == "requested",
+            ReturnRequest.created_at < utcnow() - timedelta(days=OVERDUE_DAYS),
+        )
     elif show in STATES:
         query = query.where(ReturnRequest.status == show)
     else:
         show = "all"
+    if reason in REASONS:
+        query = query.where(ReturnRequest.reason == reason)
+    else:
+        reason = ""
     if search:
         orders = select(Order.id).where(Order.number.ilike(f"%{search}%"))
         query = query.where(
             or_(ReturnRequest.rma.ilike(f"%{search}%"), ReturnRequest.order_id.in_(orders))
         )
+    oldest_first = show in ("open", "overdue")
     listing = db.paginate(
         query.order_by(
-            ReturnRequest.created_at.asc() if show == "open" else ReturnRequest.created_at.desc(),
+            ReturnRequest.created_at.asc() if oldest_first else ReturnRequest.created_at.desc(),
             ReturnRequest.id,
         ),
         page=max(request.args.get("page", 1, type=int) or 1, 1),
@@ -60,7 +73,21 @@ def queue():
         requests=listing,
         show=show,
         search=search,
+        reason=reason,
         labels=STATUS_LABELS,
+        reasons=REASONS,
+    )
+
+
+@admin_bp.route("/admin/<merchant>/returns/analytics")
+def analytics():
+    from .analytics import category_rates, product_rates, top_reasons
+
+    return render_template(
+        "returns/admin/analytics.html",
+        products=product_rates(g.merchant.id),
+        categories=category_rates(g.merchant.id),
+        reasons_count=top_reasons(g.merchant.id),
         reasons=REASONS,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import url_for
+from sqlalchemy import update
 
 from storefront import Variant, db, emit, notify, utcnow
 from storefront import lazy_gettext as _l
@@ -45,6 +46,14 @@ def move(request: ReturnRequest, status: str, actor_label: str, note: str | None
                 new=STATUS_LABELS[status],
             )
         )
+    # Claim the change in the database: of two clicks at the same moment only one wins.
+    claimed = db.session.execute(
+        update(ReturnRequest)
+        .where(ReturnRequest.id == request.id, ReturnRequest.status == request.status)
+        .values(status=status, updated_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        raise FlowError(_l("Someone else has just changed this request; reload the page."))
     if status == "approved" and request.kind == "exchange":
         reserve_stock(request)
     if (
@@ -53,8 +62,7 @@ def move(request: ReturnRequest, status: str, actor_label: str, note: str | None
         and request.kind == "exchange"
     ):
         release_stock(request)
-    request.status = status
-    request.updated_at = utcnow()
+    db.session.expire(request, ["status", "updated_at"])
     record(request, status, actor_label, note)
     if status == "exchanged":
         emit(

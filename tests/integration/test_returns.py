@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront import Notification, Variant, db, utcnow
 from storefront.models import OrderStatusChange
@@ -190,3 +191,35 @@ def test_queue_queries_do_not_grow(shop, make, client_for, owner_client, count_q
         db.session.commit()
         ask(client_for(shop.alice), order)
     assert queries() == few
+
+
+def test_a_second_approval_of_the_same_request_is_refused(app, shop, delivered, client_for):
+    from storefront.plugins.returns.flow import FlowError, move
+
+    ask(client_for(shop.alice), delivered)
+    request = db.session.scalar(select(ReturnRequest))
+    stale_status = request.status
+    with app.test_request_context("/"):
+        move(request, "approved", "first")
+        db.session.commit()
+        # What a second, simultaneous request still believes it read.
+        set_committed_value(request, "status", stale_status)
+        with pytest.raises(FlowError, match="Someone else"):
+            move(request, "approved", "second")
+
+
+def test_queue_filters_by_reason_and_analytics_flag_returned_products(
+    shop, make, client_for, owner_client
+):
+    for variant in shop.sneaker.variants:
+        variant.stock = 100
+    for _ in range(5):
+        order = make.order(shop.alpha, shop.alice, shop.sneaker, status="completed")
+        db.session.commit()
+        ask(client_for(shop.alice), order, reason="wrong_size")
+    rmas = db.session.scalars(select(ReturnRequest.rma)).all()
+    assert rmas[0] in owner_client.get("/admin/alpha/returns/?reason=wrong_size").text
+    assert rmas[0] not in owner_client.get("/admin/alpha/returns/?reason=quality").text
+    page = owner_client.get("/admin/alpha/returns/analytics").text
+    assert "Leather Sneaker" in page and "100 %" in page
+    assert 'data-testid="returns-flagged"' in owner_client.get("/admin/alpha/").text

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from storefront import db
 from tests.core_helpers import with_test_plugins
+from tests.e2e.helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -21,13 +22,6 @@ def storefront_plugins():
 @pytest.fixture
 def storefront_config():
     return with_test_plugins("core_optin")
-
-
-def sign_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_merchant_ships_an_order(shop, make, browser_page):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import sign_in
+
 pytestmark = pytest.mark.e2e
 
 ALWAYS = {f"hours_{d}": "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -13,13 +15,6 @@ ALWAYS = {f"hours_{d}": "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri
 @pytest.fixture
 def storefront_plugins():
     return ["callbacks"]
-
-
-def sign_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_shopper_asks_and_the_agent_answers(shop, enable_plugin, mobile_page, browser_page):

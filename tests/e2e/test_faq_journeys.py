@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from storefront import db
 from storefront.plugins.faq.models import FaqEntry
+from tests.e2e.helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -26,13 +27,6 @@ def answers(shop):
         row.index_text()
         db.session.add(row)
     db.session.commit()
-
-
-def sign_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_shopper_searches_help_and_rates_an_answer(shop, answers, browser_page):

@@ -7,6 +7,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from storefront import db
+from tests.e2e.helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -14,13 +15,6 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def storefront_plugins():
     return ["reviews"]
-
-
-def sign_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def photo(tmp_path):

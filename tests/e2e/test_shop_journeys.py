@@ -7,18 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import fits_the_screen, sign_in
+
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, email: str, password: str, shop: str = "alpha") -> None:
-    page.goto(f"/shop/{shop}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_shopper_browses_buys_and_finds_the_order(shop, browser_page):

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from storefront import db
+from tests.e2e.helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -13,13 +14,6 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def storefront_plugins():
     return ["tracking"]
-
-
-def sign_in(page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_merchant_ships_and_shopper_follows_on_a_phone(shop, make, browser_page, mobile_page):

@@ -94,3 +94,32 @@ def price_to_minor(text: str) -> int:
     """'199.5' -> 19950, without floating point."""
     whole, _, cents = text.partition(".")
     return int(whole) * 100 + int((cents + "00")[:2])
+
+
+KIND_LABELS = {
+    "bedding": _l("Bedding"),
+    "shoes": _l("Shoes"),
+    "apparel": _l("Apparel"),
+    "other": _l("Other"),
+}
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    slug = StringField(
+        _l("Address name"),
+        validators=[
+            DataRequired(),
+            Length(max=64),
+            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use a-z, 0-9 and dashes only.")),
+        ],
+    )
+    kind = SelectField(
+        _l("Kind"),
+        description=_l(
+            "Plugins use it for their defaults: size guides, return rules, review questions."
+        ),
+    )
+    position = IntegerField(
+        _l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=9999)]
+    )

@@ -18,6 +18,7 @@ PAGES = [
     "/admin/alpha/settings",
     "/admin/alpha/staff",
     "/admin/alpha/audit",
+    "/admin/alpha/categories",
 ]
 OWNER_ONLY = PAGES[4:]
 
@@ -159,3 +160,20 @@ def test_user_content_is_escaped(shop, make, owner_client):
     page = owner_client.get(f"/admin/alpha/orders/{order.number}").text
     assert "<script>x</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_owner_adds_and_renames_categories_with_clear_errors(shop, owner_client, client):
+    bad = owner_client.post(
+        "/admin/alpha/categories", data={"name": "Socks", "slug": "Socks!", "kind": "apparel"}
+    )
+    assert "Use a-z, 0-9 and dashes only." in bad.text
+    taken = owner_client.post(
+        "/admin/alpha/categories", data={"name": "Shoes 2", "slug": "shoes", "kind": "shoes"}
+    )
+    assert "already uses this address name" in taken.text
+    owner_client.post(
+        "/admin/alpha/categories", data={"name": "Socks", "slug": "socks", "kind": "apparel"}
+    )
+    assert client.get("/shop/alpha/c/socks").status_code == 200
+    other = owner_client.get(f"/admin/alpha/categories/{shop.beta_bedding.id}")
+    assert other.status_code == 404

@@ -266,3 +266,12 @@ def test_page_queries_do_not_grow_with_entries(shop, client, count_queries):
     for n in range(30):
         entry(shop.alpha, f"Many {n}?", category=shop.shoes if n % 2 else None)
     assert product_page_queries() == few
+
+
+def test_the_linen_theme_overrides_the_faq_template(shop, client):
+    entry(shop.alpha, "Shop-wide question?")
+    assert 'data-theme="linen"' not in client.get("/shop/alpha/p/duvet").text
+    shop.alpha.theme = "linen"
+    db.session.commit()
+    page = client.get("/shop/alpha/p/duvet").text
+    assert 'data-theme="linen"' in page and "Shop-wide question?" in page

@@ -9,6 +9,7 @@ import time
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
 from .extensions import db
@@ -54,11 +55,46 @@ def _category(merchant: Merchant, slug: str | None) -> Category | None:
 @click.option("--drop", is_flag=True, help="Drop every table first (destroys data).")
 @with_appcontext
 def init_db(drop: bool) -> None:
-    """Create the tables of the core and every installed plugin."""
+    """Bring the tables of the core and every installed plugin up to date (safe to repeat)."""
+    from .migrations import upgrade
+
     if drop:
         db.drop_all()
-    db.create_all()
+        with db.engine.begin() as connection:
+            for table in sa_inspect(connection).get_table_names():
+                if table.startswith("alembic_version_"):
+                    connection.exec_driver_sql(f'DROP TABLE "{table}"')
+    upgrade()
+    db.create_all()  # plugins that ship no migrations yet
     click.echo("Database ready: " + db.engine.url.render_as_string(hide_password=True))
+
+
+@main.group("db")
+def db_group() -> None:
+    """Schema migrations: the core and each plugin keep their own history."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Apply every owner's pending migrations."""
+    from .migrations import upgrade
+
+    click.echo("up to date: " + ", ".join(upgrade()))
+
+
+@db_group.command("revision")
+@click.option("--owner", required=True, help="core, or the name of a plugin.")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_revision(owner: str, message: str) -> None:
+    """Write a migration for what changed in this owner's models (autogenerate)."""
+    from .migrations import revision
+
+    try:
+        revision(owner, message)
+    except KeyError as exc:
+        raise click.BadParameter(f"no owner {owner!r}", param_hint="--owner") from exc
 
 
 @main.command("seed-demo")

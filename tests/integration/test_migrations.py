@@ -1,0 +1,91 @@
+"""Migrations: each owner ships its history, upgrades agree with the models, data stays."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, inspect, select, text
+
+from storefront import Merchant, create_app, db
+from storefront.migrations import differences, has_migrations, owners, upgrade
+
+PLUGINS = ["faq", "returns", "reviews", "tracking", "callbacks"]
+
+
+def fresh_database_url(tmp_path) -> tuple[str, callable]:
+    """An empty database: a new SQLite file, or a new database on the PostgreSQL under test."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        return f"sqlite:///{tmp_path}/migrations.sqlite3", lambda: None
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1) if "+psycopg" not in url else url
+    base, _, _name = url.rpartition("/")
+    name = f"storefront_migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return f"{base}/{name}", drop
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    url, drop = fresh_database_url(tmp_path)
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "m", "STOREFRONT_PLUGINS": PLUGINS},
+        instance_path=str(tmp_path),
+    )
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    drop()
+
+
+def test_every_owner_with_tables_ships_migrations(empty_app):
+    assert set(owners()) == {"core", *PLUGINS}
+    missing = [owner for owner, tables in owners().items() if tables and not has_migrations(owner)]
+    assert missing == []
+
+
+def test_upgrade_builds_a_schema_that_agrees_with_the_models(empty_app):
+    assert upgrade()[0] == "core"
+    tables = set(inspect(db.engine).get_table_names())
+    assert {"merchant", "faq_entry", "reviews_review", "tracking_shipment"} <= tables
+    assert {f"alembic_version_{o}" for o in ("core", *PLUGINS)} <= tables
+    assert differences() == {}
+
+
+def test_upgrading_again_or_without_a_plugin_keeps_the_data(empty_app, tmp_path):
+    upgrade()
+    db.session.add(Merchant(slug="kept", name="Kept"))
+    db.session.commit()
+    upgrade()
+    without_faq = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": str(db.engine.url.render_as_string(hide_password=False)),
+            "SECRET_KEY": "m",
+            "STOREFRONT_PLUGINS": [p for p in PLUGINS if p != "faq"],
+        },
+        instance_path=str(tmp_path),
+    )
+    with without_faq.app_context():
+        upgrade()
+        assert "faq_entry" in inspect(db.engine).get_table_names()
+        db.engine.dispose()
+    assert db.session.scalar(select(Merchant.name).where(Merchant.slug == "kept")) == "Kept"
+
+
+def test_a_database_made_before_migrations_is_adopted(empty_app):
+    db.create_all()
+    db.session.add(Merchant(slug="old", name="Old"))
+    db.session.commit()
+    upgrade()
+    assert db.session.scalar(select(Merchant.name).where(Merchant.slug == "old")) == "Old"
+    assert differences() == {}

@@ -168,5 +168,5 @@ def _register_response_hooks(app: Flask) -> None:
 
     @app.teardown_request
     def deliver_events(exc):
-        if exc is None and app.config["STOREFRONT_EVENTS_INLINE"]:
-            dispatch_if_pending()
+        if exc is None:
+            dispatch_if_pending(inline=app.config["STOREFRONT_EVENTS_INLINE"])

@@ -75,12 +75,25 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
+@click.option(
+    "--to",
+    "stops",
+    multiple=True,
+    metavar="OWNER:REVISION",
+    help="Stop this owner at a revision instead of its newest (repeatable).",
+)
 @with_appcontext
-def db_upgrade() -> None:
+def db_upgrade(stops: tuple[str, ...]) -> None:
     """Apply every owner's pending migrations."""
     from .migrations import upgrade
 
-    click.echo("up to date: " + ", ".join(upgrade()))
+    targets = {}
+    for stop in stops:
+        owner, _, revision_id = stop.partition(":")
+        if not owner or not revision_id:
+            raise click.BadParameter(f"{stop!r} is not OWNER:REVISION", param_hint="--to")
+        targets[owner] = revision_id
+    click.echo("up to date: " + ", ".join(upgrade(targets)))
 
 
 @db_group.command("revision")
@@ -274,12 +287,18 @@ def serve(bind: str, workers: int, timeout: int) -> None:
 
 @main.command("worker")
 @click.option("--once", is_flag=True, help="Deliver what is due and exit.")
-@click.option("--interval", default=1.0, type=float, help="Seconds between polls.")
+@click.option(
+    "--interval",
+    default=1.0,
+    type=float,
+    help="Seconds between polls (with REDIS_URL the worker wakes at once when events come).",
+)
 @with_appcontext
 def worker(once: bool, interval: float) -> None:
     """Deliver outbox events (run with STOREFRONT_EVENTS_INLINE=0 in production)."""
     import signal
 
+    from .doorbell import wait
     from .events import dispatch_due, run_periodic
 
     stopping = []
@@ -301,7 +320,7 @@ def worker(once: bool, interval: float) -> None:
         if once:
             return
         db.session.remove()
-        time.sleep(interval)
+        wait(interval)
     click.echo("worker stopped")
 
 

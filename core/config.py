@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "STOREFRONT_STRICT_PLUGINS": False,
     "STOREFRONT_TRACE_HOOKS": False,
     "STOREFRONT_EVENTS_INLINE": True,
+    "STOREFRONT_EVENT_LEASE_SECONDS": 300,
     "STOREFRONT_PLUGINS": None,
     "STOREFRONT_EXTRA_PLUGINS": [],
     "STOREFRONT_ENTRY_POINTS": True,
@@ -46,6 +47,8 @@ _BOOL_KEYS = {
     "STOREFRONT_EVENTS_INLINE",
     "STOREFRONT_ENTRY_POINTS",
 }
+
+_INT_KEYS = {"STOREFRONT_EVENT_LEASE_SECONDS"}
 
 _ENV_ALIASES = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
@@ -73,7 +76,14 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
             config[key] = os.environ[env_name]
     for env_name, value in os.environ.items():
         if env_name.startswith("STOREFRONT_") and env_name != "STOREFRONT_SECRET_KEY":
-            config[env_name] = _truthy(value) if env_name in _BOOL_KEYS else value
+            if env_name in _BOOL_KEYS:
+                config[env_name] = _truthy(value)
+            elif env_name in _INT_KEYS:
+                if not value.strip().isdigit():
+                    raise ValueError(f"{env_name} must be a whole number, not {value!r}")
+                config[env_name] = int(value)
+            else:
+                config[env_name] = value
     if overrides:
         config.update(overrides)
     for key in ("STOREFRONT_PLUGINS", "STOREFRONT_EXTRA_PLUGINS"):

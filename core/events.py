@@ -8,6 +8,8 @@ keep failing end as `dead` and are listed in the platform admin for retry or dis
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import traceback
 from datetime import timedelta
 from typing import Any
@@ -22,7 +24,22 @@ log = logging.getLogger("storefront.events")
 
 MAX_ATTEMPTS = 6
 BASE_DELAY_SECONDS = 10
-STALE_RUNNING = timedelta(minutes=5)
+LEASE_SECONDS = 300
+
+
+def lease() -> timedelta:
+    """How long a delivery may stay `running` before another worker takes it up.
+
+    A worker killed mid-delivery leaves its claim behind; after the lease the delivery is due
+    again. It must outlast the slowest handler, or a live delivery would run twice.
+    """
+    seconds = current_app.config.get("STOREFRONT_EVENT_LEASE_SECONDS", LEASE_SECONDS)
+    return timedelta(seconds=seconds)
+
+
+def claimant() -> str:
+    """Which process holds a delivery (host:pid), for whoever looks into one that hangs."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:128]
 
 
 def backoff(attempts: int) -> timedelta:
@@ -58,9 +75,15 @@ def emit(name: str, merchant: Merchant | None = None, **kwargs: Any) -> OutboxEv
     return event
 
 
-def dispatch_if_pending() -> None:
+def dispatch_if_pending(inline: bool = True) -> None:
+    """After a request that emitted events: deliver them now, or wake the worker."""
     if getattr(g, "events_pending", False):
         g.events_pending = False
+        if not inline:
+            from .doorbell import ring
+
+            ring()
+            return
         try:
             dispatch_due()
         except Exception:  # delivery must never break the request that caused it
@@ -95,11 +118,10 @@ def _claim(delivery_id: int) -> bool:
         .where(
             or_(
                 (EventDelivery.status == "pending") & (EventDelivery.next_attempt_at <= now),
-                (EventDelivery.status == "running")
-                & (EventDelivery.updated_at < now - STALE_RUNNING),
+                (EventDelivery.status == "running") & (EventDelivery.updated_at < now - lease()),
             )
         )
-        .values(status="running", updated_at=now)
+        .values(status="running", updated_at=now, claimed_by=claimant())
     )
     db.session.commit()
     return result.rowcount == 1
@@ -174,8 +196,7 @@ def _dispatch_due(limit: int) -> int:
         .where(
             or_(
                 (EventDelivery.status == "pending") & (EventDelivery.next_attempt_at <= now),
-                (EventDelivery.status == "running")
-                & (EventDelivery.updated_at < now - STALE_RUNNING),
+                (EventDelivery.status == "running") & (EventDelivery.updated_at < now - lease()),
             )
         )
         .order_by(EventDelivery.id)

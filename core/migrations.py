@@ -68,8 +68,13 @@ def has_migrations(owner: str) -> bool:
     return folder.is_dir() and any(folder.glob("*.py"))
 
 
-def upgrade() -> list[str]:
-    """Upgrade every owner that ships migrations; returns their names."""
+def upgrade(targets: dict[str, str] | None = None) -> list[str]:
+    """Upgrade every owner that ships migrations; returns their names.
+
+    `targets` stops an owner at a given revision instead of its newest (`{"core": "a373..."}`),
+    which is how an operator brings one owner up step by step.
+    """
+    targets = targets or {}
     done = []
     with db.engine.begin() as connection:
         for owner, tables in sorted(owners().items(), key=lambda item: item[0] != "core"):
@@ -79,9 +84,9 @@ def upgrade() -> list[str]:
             existing = set(sa_inspect(connection).get_table_names())
             if f"alembic_version_{owner}" not in existing and tables <= existing:
                 # Made by `create_all` before this owner had migrations: adopt it as it is.
-                command.stamp(config, "heads")
+                command.stamp(config, targets.get(owner, "heads"))
             else:
-                command.upgrade(config, "heads")
+                command.upgrade(config, targets.get(owner, "heads"))
             done.append(owner)
     return done
 

@@ -86,6 +86,7 @@ def base_config(database_url: str) -> dict[str, Any]:
         "STOREFRONT_EMAIL_BACKEND": "console",
         "SERVER_NAME": None,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "REDIS_URL": None,  # a test that wants Redis says so; REDIS_URL in the env is for those
     }
 
 

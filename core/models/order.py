@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -24,7 +24,11 @@ ORDER_TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 class Order(db.Model):
     __tablename__ = "order"
-    __table_args__ = (UniqueConstraint("merchant_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "number"),
+        # a shop's order list and a shopper's account page read newest first
+        Index("ix_order_merchant_created", "merchant_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_id: Mapped[int] = mapped_column(

@@ -89,3 +89,63 @@ def test_a_database_made_before_migrations_is_adopted(empty_app):
     upgrade()
     assert db.session.scalar(select(Merchant.name).where(Merchant.slug == "old")) == "Old"
     assert differences() == {}
+
+
+def test_an_older_schema_with_data_is_upgraded_without_loss(empty_app):
+    """The core's first schema, a shop with an order and a pending event, then the upgrade."""
+    from storefront.models import (
+        Category,
+        EventDelivery,
+        Order,
+        OutboxEvent,
+        Product,
+        User,
+        Variant,
+    )
+    from storefront.orders import CartLine, place_order
+
+    first_core_revision = "a373bce77760"
+    upgrade({"core": first_core_revision})
+    assert "claimed_by" not in {c["name"] for c in inspect(db.engine).get_columns("event_delivery")}
+
+    merchant = Merchant(slug="old", name="Old Shop")
+    shopper = User(email="old@example.com", name="Old Shopper", password_hash="x")
+    db.session.add_all([merchant, shopper])
+    db.session.flush()
+    category = Category(merchant_id=merchant.id, slug="shoes", name="Shoes", kind="shoes")
+    db.session.add(category)
+    db.session.flush()
+    product = Product(
+        merchant_id=merchant.id, category_id=category.id, slug="boot", name="Boot", price_minor=1
+    )
+    product.variants = [Variant(sku="B-40", size="40", colour="Black", stock=3)]
+    db.session.add(product)
+    db.session.flush()
+    order = place_order(
+        merchant, shopper, [CartLine(product.variants[0].id, 2)], "Old", "+8613800138000", "Road"
+    )
+    db.session.flush()
+    event_id = db.session.scalar(select(OutboxEvent.id))
+    db.session.execute(
+        EventDelivery.__table__.insert().values(event_id=event_id, plugin="faq", status="pending")
+    )
+    db.session.commit()
+    number = order.number
+    db.session.remove()
+
+    result = empty_app.test_cli_runner().invoke(args=["db", "upgrade"])
+
+    assert result.exit_code == 0, result.output
+    assert differences() == {}
+    kept = db.session.scalar(select(Order).where(Order.number == number))
+    assert (kept.merchant.slug, kept.items[0].quantity, kept.items[0].sku) == ("old", 2, "B-40")
+    delivery = db.session.scalar(select(EventDelivery))
+    assert (delivery.plugin, delivery.status, delivery.claimed_by) == ("faq", "pending", None)
+    indexes = {i["name"] for i in inspect(db.engine).get_indexes("order")}
+    assert "ix_order_merchant_created" in indexes
+
+
+def test_upgrade_to_names_owner_and_revision(empty_app):
+    result = empty_app.test_cli_runner().invoke(args=["db", "upgrade", "--to", "core"])
+    assert result.exit_code == 2
+    assert "OWNER:REVISION" in result.output

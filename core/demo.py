@@ -325,11 +325,12 @@ def describe_accounts() -> str:
     lines.append(f"  {'email':<26} {'role':<16} shop")
     for account in ACCOUNTS:
         lines.append(f"  {account.email:<26} {account.role:<16} {account.shop}")
+    base = current_app.config["STOREFRONT_BASE_URL"].rstrip("/")
     lines += [
         "",
-        "  Shops:    http://127.0.0.1:5000/shop/demo/   http://127.0.0.1:5000/shop/mianmian/",
-        "  Admin:    http://127.0.0.1:5000/admin/demo/  http://127.0.0.1:5000/admin/mianmian/",
-        "  Platform: http://127.0.0.1:5000/platform/",
+        f"  Shops:    {base}/shop/demo/   {base}/shop/mianmian/",
+        f"  Admin:    {base}/admin/demo/  {base}/admin/mianmian/",
+        f"  Platform: {base}/platform/",
         "",
     ]
     return "\n".join(lines)

@@ -40,18 +40,21 @@ def init_app(app):
 @hookimpl
 def product_sections(product, scope):
     from .forms import QuestionForm
-    from .queries import entries_for_product
+    from .queries import first_answers
     from .shop_views import own_questions_about
 
     settings = scope.settings("faq")
     if not settings["on_product_page"]:
         return None
+    # The page carries the first few; the rest live on the product's answers page, so a
+    # product with fifty answers costs the product page no more than one with five.
+    entries, total = first_answers(product, settings["shown"])
     return Markup(
         render_template(
             "faq/section.html",
             product=product,
-            entries=entries_for_product(product),
-            shown=settings["shown"],
+            entries=entries,
+            total=total,
             allow_questions=settings["allow_questions"],
             form=QuestionForm(),
             mine=own_questions_about(product),
@@ -61,9 +64,9 @@ def product_sections(product, scope):
 
 @hookimpl
 def variant_picker_links(product, scope):
-    from .queries import size_guide
+    from .queries import has_size_guide
 
-    if not scope.settings("faq")["size_guide_link"] or size_guide(product.category) is None:
+    if not scope.settings("faq")["size_guide_link"] or not has_size_guide(product.category):
         return None
     url = url_for("faq.size_guide", category_slug=product.category.slug)
     return Markup('<a class="size-guide-link" href="%s">%s</a>') % (url, _l("Size guide"))

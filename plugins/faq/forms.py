@@ -26,7 +26,7 @@ class FaqSettings(FlaskForm):
     on_product_page = BooleanField(_l("Show the FAQ on product pages"))
     allow_questions = BooleanField(_l("Let signed-in shoppers ask questions"))
     shown = IntegerField(
-        _l("Entries shown before “more”"),
+        _l("Answers shown on a product page"),
         validators=[DataRequired(), NumberRange(min=1, max=50)],
     )
     size_guide_link = BooleanField(_l("Link the size guide from the size picker"))

@@ -10,26 +10,36 @@ from .models import FaqEntry, FaqQuestion, FaqSizeGuide
 from .size_guides import DEFAULT_NOTES, DEFAULT_TABLES
 
 
-def entries_for_product(product: Product) -> list[FaqEntry]:
+def _about_product(product: Product):
+    return (
+        FaqEntry.merchant_id == product.merchant_id,
+        FaqEntry.published.is_(True),
+        or_(
+            FaqEntry.product_id == product.id,
+            (FaqEntry.category_id == product.category_id) & FaqEntry.product_id.is_(None),
+            FaqEntry.category_id.is_(None) & FaqEntry.product_id.is_(None),
+        ),
+    )
+
+
+def answers_about(product: Product):
     """Published entries for this product first, then its category's, then the shop's."""
     specificity = case(
         (FaqEntry.product_id.is_not(None), 0), (FaqEntry.category_id.is_not(None), 1), else_=2
     )
-    return list(
-        db.session.scalars(
-            select(FaqEntry)
-            .where(
-                FaqEntry.merchant_id == product.merchant_id,
-                FaqEntry.published.is_(True),
-                or_(
-                    FaqEntry.product_id == product.id,
-                    (FaqEntry.category_id == product.category_id) & FaqEntry.product_id.is_(None),
-                    FaqEntry.category_id.is_(None) & FaqEntry.product_id.is_(None),
-                ),
-            )
-            .order_by(specificity, FaqEntry.position, FaqEntry.id)
-        )
+    return (
+        select(FaqEntry)
+        .where(*_about_product(product))
+        .order_by(specificity, FaqEntry.position, FaqEntry.id)
     )
+
+
+def first_answers(product: Product, limit: int) -> tuple[list[FaqEntry], int]:
+    """The first `limit` answers and how many there are in all, in one query."""
+    rows = db.session.execute(
+        answers_about(product).add_columns(func.count().over()).limit(limit)
+    ).all()
+    return [entry for entry, _ in rows], rows[0][1] if rows else 0
 
 
 def open_question_count(merchant_id: int) -> int:
@@ -38,6 +48,11 @@ def open_question_count(merchant_id: int) -> int:
             FaqQuestion.merchant_id == merchant_id, FaqQuestion.status == "open"
         )
     )
+
+
+def has_size_guide(category: Category) -> bool:
+    """Bedding, shoes and apparel always have one (the default table): no query for those."""
+    return category.kind in DEFAULT_TABLES or size_guide(category) is not None
 
 
 def size_guide(category: Category) -> tuple[dict, str] | None:

@@ -25,7 +25,7 @@ from storefront import (
 
 from .forms import TOPIC_LABELS, QuestionForm
 from .models import TOPICS, FaqEntry, FaqQuestion, FaqVote
-from .queries import size_guide
+from .queries import answers_about, size_guide
 from .search import highlight, matching, plain_text, suggesting
 from .size_guides import FootLengthError, column_label, find_shoe_size, parse_foot_length
 
@@ -181,6 +181,25 @@ def size_guide_page(category_slug: str):
         match=match,
         error=error,
     )
+
+
+ANSWERS_PER_PAGE = 20
+
+
+@shop_bp.route("/shop/<merchant>/p/<product_slug>/answers")
+def product_answers(product_slug: str):
+    """Every answer that applies to one product; its page shows only the first few."""
+    product = db.session.scalar(tenant_select(Product).where(Product.slug == product_slug))
+    if product is None or not product.active:
+        abort(404)
+    require_enabled("faq", Scope(g.merchant, product.category))
+    pagination = db.paginate(
+        answers_about(product),
+        page=request.args.get("page", 1, type=int),
+        per_page=ANSWERS_PER_PAGE,
+        error_out=False,
+    )
+    return render_template("faq/product_answers.html", product=product, pagination=pagination)
 
 
 @shop_bp.route("/shop/<merchant>/p/<product_slug>/questions", methods=["POST"])

@@ -99,7 +99,7 @@ def product_sections(product, scope):
             summary=summary,
             listing=listing,
             fit_lines=summary_lines(summary.answers) if summary else [],
-            gallery=recent_photos(product),
+            gallery=recent_photos(product, summary),
         )
     )
 

@@ -7,7 +7,8 @@ from math import ceil
 
 from flask import g
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront import db
 
@@ -47,10 +48,15 @@ class ReviewPage:
 
 
 def summary_of(product) -> ReviewSummary | None:
-    cache = getattr(g, "review_summaries", None)
-    if cache is not None and product.id in cache:
-        return cache[product.id]
-    return db.session.get(ReviewSummary, product.id)
+    """Once per request: the badge, the section and the page's JSON-LD all ask for it.
+
+    The session's identity map holds objects weakly, so it cannot be relied on to spare the
+    second query; `g` holds them for the request.
+    """
+    cache = g.setdefault("review_summaries", {})
+    if product.id not in cache:
+        cache[product.id] = db.session.get(ReviewSummary, product.id)
+    return cache[product.id]
 
 
 def load_summaries(products) -> None:
@@ -84,19 +90,28 @@ def review_page(
         total = summary.count if summary else 0
     pages = max(ceil(total / per_page), 1)
     page = min(max(page, 1), pages, MAX_PAGE)
+    # Most reviews carry no photo: when the summary says none has, skip that query.
+    without_photos = summary is not None and not summary.with_photos
+    photos_option = (
+        lazyload(Review.photos)
+        if without_photos
+        else selectinload(Review.photos).joinedload(ReviewPhoto.upload)
+    )
     reviews = db.session.scalars(
-        query.options(
-            selectinload(Review.photos).joinedload(ReviewPhoto.upload),
-            selectinload(Review.user),
-        )
+        query.options(photos_option, joinedload(Review.user))
         .order_by(*SORTS.get(sort, SORTS["newest"]))
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
+    if without_photos:
+        for review in reviews:
+            set_committed_value(review, "photos", [])
     return ReviewPage(list(reviews), page, pages, total)
 
 
-def recent_photos(product, limit: int = 8) -> list[ReviewPhoto]:
+def recent_photos(product, summary=None, limit: int = 8) -> list[ReviewPhoto]:
+    if summary is not None and not summary.with_photos:
+        return []
     return list(
         db.session.scalars(
             select(ReviewPhoto)

@@ -74,7 +74,7 @@ def product_reviews(product_slug: str):
         stars=stars,
         photos=photos,
         fit_lines=summary_lines(summary.answers) if summary else [],
-        gallery=recent_photos(product),
+        gallery=recent_photos(product, summary),
     )
 
 

@@ -50,14 +50,41 @@ def test_product_page_lists_product_then_category_then_shop(shop, client):
     assert "Hidden draft?" not in page
 
 
-def test_entries_beyond_the_setting_go_under_more(shop, client, enable_plugin):
+def test_entries_beyond_the_setting_are_on_the_answers_page(shop, client, enable_plugin):
     enable_plugin("faq", shop.alpha, shown=2)
     for n in range(4):
         entry(shop.alpha, f"Question number {n}?", position=n)
+    entry(shop.alpha, "About bedding only?", category=shop.bedding)
+    page = client.get("/shop/alpha/p/sneaker").text
+    assert "Question number 1?" in page and "Question number 2?" not in page
+    assert "See all 4 answers" in page
+    assert 'href="/shop/alpha/p/sneaker/answers"' in page
+
+    answers = client.get("/shop/alpha/p/sneaker/answers").text
+    found = positions(answers, *(f"Question number {n}?" for n in range(4)))
+    assert found == sorted(found)
+    assert "About bedding only?" not in answers
+
+
+def test_the_answers_page_is_paged_and_refuses_what_is_not_there(shop, client, disable_plugin):
+    for n in range(25):
+        entry(shop.alpha, f"Paged question {n:02d}?", position=n)
+    first = client.get("/shop/alpha/p/duvet/answers").text
+    assert "Paged question 19?" in first and "Paged question 20?" not in first
+    assert "Page 1 of 2" in first
+    second = client.get("/shop/alpha/p/duvet/answers?page=2").text
+    assert "Paged question 24?" in second and "Paged question 00?" not in second
+    assert client.get("/shop/alpha/p/duvet/answers?page=99").status_code == 200
+    assert client.get("/shop/alpha/p/no-such/answers").status_code == 404
+    assert client.get("/shop/beta/p/duvet/answers").status_code == 404
+    disable_plugin("faq", shop.alpha)
+    assert client.get("/shop/alpha/p/duvet/answers").status_code == 404
+
+
+def test_a_product_with_a_few_answers_shows_them_all_without_a_link(shop, client):
+    entry(shop.alpha, "Only question?")
     page = client.get("/shop/alpha/p/duvet").text
-    more = page.index('class="faq-more"')
-    assert page.index("Question number 1?") < more < page.index("Question number 2?")
-    assert "Show 2 more answers" in page
+    assert "Only question?" in page and "/answers" not in page
 
 
 def test_settings_hide_the_section_per_category(shop, client, enable_plugin):

@@ -48,13 +48,13 @@ def product_sections(product, scope):
         return None
     # The page carries the first few; the rest live on the product's answers page, so a
     # product with fifty answers costs the product page no more than one with five.
-    entries, total = first_answers(product, settings["shown"])
+    entries, more = first_answers(product, settings["shown"])
     return Markup(
         render_template(
             "faq/section.html",
             product=product,
             entries=entries,
-            total=total,
+            more=more,
             allow_questions=settings["allow_questions"],
             form=QuestionForm(),
             mine=own_questions_about(product),

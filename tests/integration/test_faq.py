@@ -57,7 +57,7 @@ def test_entries_beyond_the_setting_are_on_the_answers_page(shop, client, enable
     entry(shop.alpha, "About bedding only?", category=shop.bedding)
     page = client.get("/shop/alpha/p/sneaker").text
     assert "Question number 1?" in page and "Question number 2?" not in page
-    assert "See all 4 answers" in page
+    assert "See all answers" in page
     assert 'href="/shop/alpha/p/sneaker/answers"' in page
 
     answers = client.get("/shop/alpha/p/sneaker/answers").text

@@ -66,5 +66,6 @@ translations: venv
 docs: venv  ## regenerate docs/hooks.md from the hookspecs
 	STOREFRONT_ENTRY_POINTS=0 $(STOREFRONT) hooks --markdown > docs/hooks.md
 
+# BENCH_ARGS="--postgres postgresql://postgres@127.0.0.1:5432/bench --quick" for more or less
 bench: venv  ## performance figures into bench/RESULTS.md (not part of make test)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)

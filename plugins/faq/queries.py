@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, or_, select
+import functools
+
+from sqlalchemy import Select, bindparam, case, func, or_, select
 
 from storefront import Category, Product, db
 
@@ -10,28 +12,43 @@ from .models import FaqEntry, FaqQuestion, FaqSizeGuide
 from .size_guides import DEFAULT_NOTES, DEFAULT_TABLES
 
 
-def _about_product(product: Product):
-    return (
-        FaqEntry.merchant_id == product.merchant_id,
-        FaqEntry.published.is_(True),
-        or_(
-            FaqEntry.product_id == product.id,
-            (FaqEntry.category_id == product.category_id) & FaqEntry.product_id.is_(None),
-            FaqEntry.category_id.is_(None) & FaqEntry.product_id.is_(None),
-        ),
-    )
-
-
-def answers_about(product: Product):
-    """Published entries for this product first, then its category's, then the shop's."""
+@functools.cache
+def _answers_statement() -> Select:
+    """Built once per process: constructing this select costs more than running it."""
     specificity = case(
         (FaqEntry.product_id.is_not(None), 0), (FaqEntry.category_id.is_not(None), 1), else_=2
     )
     return (
         select(FaqEntry)
-        .where(*_about_product(product))
+        .where(
+            FaqEntry.merchant_id == bindparam("merchant_id"),
+            FaqEntry.published.is_(True),
+            or_(
+                FaqEntry.product_id == bindparam("product_id"),
+                (FaqEntry.category_id == bindparam("category_id")) & FaqEntry.product_id.is_(None),
+                FaqEntry.category_id.is_(None) & FaqEntry.product_id.is_(None),
+            ),
+        )
         .order_by(specificity, FaqEntry.position, FaqEntry.id)
     )
+
+
+@functools.cache
+def _first_answers_statement(rows: int) -> Select:
+    return _answers_statement().limit(rows)
+
+
+def _about(product: Product) -> dict[str, int]:
+    return {
+        "merchant_id": product.merchant_id,
+        "product_id": product.id,
+        "category_id": product.category_id,
+    }
+
+
+def answers_about(product: Product) -> Select:
+    """Published entries for this product first, then its category's, then the shop's."""
+    return _answers_statement().params(**_about(product))
 
 
 def first_answers(product: Product, limit: int) -> tuple[list[FaqEntry], bool]:
@@ -40,7 +57,7 @@ def first_answers(product: Product, limit: int) -> tuple[list[FaqEntry], bool]:
     Counting every matching entry (or a window count) makes the database read them all on
     every product page; one extra row answers "is there more" as well.
     """
-    entries = list(db.session.scalars(answers_about(product).limit(limit + 1)))
+    entries = list(db.session.scalars(_first_answers_statement(limit + 1), _about(product)))
     return entries[:limit], len(entries) > limit
 
 

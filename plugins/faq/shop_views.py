@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from itertools import groupby
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from storefront import (
@@ -23,8 +22,9 @@ from storefront import (
     tenant_select,
 )
 
-from .forms import TOPIC_LABELS, QuestionForm
-from .models import TOPICS, FaqEntry, FaqQuestion, FaqVote
+from .forms import QuestionForm
+from .help_centre import TopicGroup, page_groups, page_number, paged, topic_previews
+from .models import FaqEntry, FaqQuestion, FaqVote
 from .queries import answers_about, size_guide
 from .search import highlight, matching, plain_text, suggesting
 from .size_guides import FootLengthError, column_label, find_shoe_size, parse_foot_length
@@ -60,31 +60,51 @@ def own_questions_about(product: Product) -> list[FaqQuestion]:
     )
 
 
-@shop_bp.route("/shop/<merchant>/help")
-def help_page():
-    query = request.args.get("q", "").strip()[:100]
-    found = published_entries().where(FaqEntry.product_id.is_(None))
-    if query:
-        found = matching(published_entries(), query)
-    entries = list(
-        db.session.scalars(
-            found.options(selectinload(FaqEntry.category)).order_by(
-                FaqEntry.topic, FaqEntry.position, FaqEntry.id
-            )
-        )
-    )
-    order = {t: i for i, t in enumerate(TOPICS)}
-    entries.sort(key=lambda e: (order.get(e.topic, 99), e.position, e.id))
-    groups = [
-        (TOPIC_LABELS.get(t, t), list(items)) for t, items in groupby(entries, lambda e: e.topic)
-    ]
+def shop_wide_entries() -> Select:
+    """Published answers for the whole shop or a category: what the help page lists."""
+    return published_entries().where(FaqEntry.product_id.is_(None))
+
+
+def render_help(groups: list[TopicGroup], **context) -> str:
+    """The help page in any of its forms; JSON-LD describes exactly the answers shown."""
+    context = {"query": "", "topic": None, "pagination": None, "extra_args": {}, **context}
     return render_template(
         "faq/help.html",
         groups=groups,
-        entries=entries,
-        query=query,
+        entries=[entry for group in groups for entry in group.entries],
         highlight=highlight,
         plain_text=plain_text,
+        **context,
+    )
+
+
+@shop_bp.route("/shop/<merchant>/help")
+def help_page():
+    """Every topic with its first few answers; with `q`, the matching answers page by page."""
+    query = request.args.get("q", "").strip()[:100]
+    if query:
+        # Search covers product answers too: a shopper may look for one from here.
+        pagination = paged(matching(published_entries(), query))
+        return render_help(
+            page_groups(pagination.items),
+            query=query,
+            pagination=pagination,
+            extra_args={"q": query},
+        )
+    return render_help(topic_previews(shop_wide_entries()))
+
+
+@shop_bp.route("/shop/<merchant>/help/topic/<topic>")
+def topic_page(topic: str):
+    """All answers of one topic, page by page: where the overview's "see all" link leads."""
+    pagination = paged(shop_wide_entries().where(FaqEntry.topic == topic))
+    if not pagination.items:
+        abort(404)
+    return render_help(
+        page_groups(pagination.items),
+        topic=TopicGroup(topic, [], pagination.total),
+        pagination=pagination,
+        extra_args={"topic": topic},
     )
 
 
@@ -195,7 +215,7 @@ def product_answers(product_slug: str):
     require_enabled("faq", Scope(g.merchant, product.category))
     pagination = db.paginate(
         answers_about(product),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=ANSWERS_PER_PAGE,
         error_out=False,
     )

@@ -54,7 +54,11 @@ def queue():
     else:
         reason = ""
     if search:
-        orders = select(Order.id).where(Order.number.ilike(f"%{search}%"))
+        # The shop's own orders only: the outer query is the shop's already, but without
+        # the merchant here the database matches the number against every shop's orders.
+        orders = select(Order.id).where(
+            Order.merchant_id == g.merchant.id, Order.number.ilike(f"%{search}%")
+        )
         query = query.where(
             or_(ReturnRequest.rma.ilike(f"%{search}%"), ReturnRequest.order_id.in_(orders))
         )

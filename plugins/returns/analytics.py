@@ -2,11 +2,16 @@
 
 A product returned often for "wrong size" points at a misleading size guide; the
 dashboard flags products above the threshold so the shop can fix the page, not the parcel.
+
+Every query here names the merchant on the rows it adds up (orders for what was sold,
+requests for what came back), not only on the products it shows: many shops share the
+tables, and a sum over all of them is both slower (the smallest shop's dashboard would read
+the largest shop's lines) and wrong as soon as one line points at a product of another shop.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select
 
 from storefront import Category, Order, OrderItem, Product, db
 
@@ -16,17 +21,19 @@ FLAG_RATE = 0.2
 FLAG_MIN_SOLD = 5
 
 
-def _sold():
+def _sold(merchant_id: int) -> Subquery:
+    """Units per product in the shop's own shipped or completed orders."""
     return (
         select(OrderItem.product_id, func.sum(OrderItem.quantity).label("sold"))
         .join(Order, Order.id == OrderItem.order_id)
-        .where(Order.status.in_(("shipped", "completed")))
+        .where(Order.merchant_id == merchant_id, Order.status.in_(("shipped", "completed")))
         .group_by(OrderItem.product_id)
         .subquery()
     )
 
 
-def _returned(merchant_id: int):
+def _returned(merchant_id: int) -> Subquery:
+    """Units per product in the shop's own return requests that were not turned down."""
     return (
         select(OrderItem.product_id, func.sum(ReturnItem.quantity).label("returned"))
         .join(ReturnItem, ReturnItem.order_item_id == OrderItem.id)
@@ -42,7 +49,7 @@ def _returned(merchant_id: int):
 
 def product_rates(merchant_id: int, limit: int = 50) -> list[tuple]:
     """(product name, slug, category name, sold, returned, rate), highest rate first."""
-    sold, returned = _sold(), _returned(merchant_id)
+    sold, returned = _sold(merchant_id), _returned(merchant_id)
     rate = func.coalesce(returned.c.returned, 0) * 1.0 / sold.c.sold
     rows = db.session.execute(
         select(
@@ -64,7 +71,8 @@ def product_rates(merchant_id: int, limit: int = 50) -> list[tuple]:
 
 
 def category_rates(merchant_id: int) -> list[tuple]:
-    sold, returned = _sold(), _returned(merchant_id)
+    """(category name, sold, returned, rate) per category of the shop, by name."""
+    sold, returned = _sold(merchant_id), _returned(merchant_id)
     rows = db.session.execute(
         select(
             Category.name, func.sum(sold.c.sold), func.coalesce(func.sum(returned.c.returned), 0)
@@ -80,6 +88,7 @@ def category_rates(merchant_id: int) -> list[tuple]:
 
 
 def top_reasons(merchant_id: int) -> list[tuple[str, int]]:
+    """(reason code, requests) of the shop's return requests, most frequent first."""
     return [
         tuple(r)
         for r in db.session.execute(
@@ -92,6 +101,7 @@ def top_reasons(merchant_id: int) -> list[tuple[str, int]]:
 
 
 def flagged_products(merchant_id: int) -> list[tuple]:
+    """Up to three products sold often enough and returned often enough to check their page."""
     return [
         row
         for row in product_rates(merchant_id, limit=20)

@@ -6,8 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from storefront import db
+from storefront.plugins.faq.help_centre import PER_PAGE, TOPIC_PREVIEW
 from storefront.plugins.faq.models import FaqEntry
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import fits_the_screen, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -78,3 +79,30 @@ def test_product_faq_and_size_guide_fit_a_phone(shop, answers, mobile_page):
     page.get_by_role("button", name="Find my size").click()
     expect(page.get_by_test_id("size-match")).to_contain_text("41")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_shopper_pages_through_a_long_topic_on_a_phone(shop, mobile_page):
+    total = PER_PAGE + 5
+    for n in range(total):
+        row = FaqEntry(
+            merchant_id=shop.alpha.id,
+            question=f"Care question {n:02d}?",
+            answer=f"Care answer **{n}**.",
+            topic="care",
+            position=n,
+        )
+        row.index_text()
+        db.session.add(row)
+    db.session.commit()
+    page = mobile_page
+    page.goto("/shop/alpha/help")
+    expect(page.locator("details.faq-entry")).to_have_count(TOPIC_PREVIEW)
+    assert fits_the_screen(page)
+    page.get_by_role("link", name=f"See all {total} answers about Care").click()
+    expect(page.get_by_role("heading", name="Care", level=1)).to_be_visible()
+    expect(page.locator("details.faq-entry")).to_have_count(PER_PAGE)
+    assert fits_the_screen(page)
+    page.get_by_role("link", name="Next").click()
+    page.get_by_text(f"Care question {total - 1}?").click()
+    expect(page.get_by_text(f"Care answer {total - 1}.")).to_be_visible()
+    assert fits_the_screen(page)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storefront import Notification, db
+from storefront.plugins.faq.help_centre import TOPIC_PREVIEW
 from storefront.plugins.faq.models import FaqEntry, FaqQuestion, FaqVote
 
 
@@ -75,6 +76,7 @@ def test_the_answers_page_is_paged_and_refuses_what_is_not_there(shop, client, d
     second = client.get("/shop/alpha/p/duvet/answers?page=2").text
     assert "Paged question 24?" in second and "Paged question 00?" not in second
     assert client.get("/shop/alpha/p/duvet/answers?page=99").status_code == 200
+    assert client.get(f"/shop/alpha/p/duvet/answers?page={10**30}").status_code == 200
     assert client.get("/shop/alpha/p/no-such/answers").status_code == 404
     assert client.get("/shop/beta/p/duvet/answers").status_code == 404
     disable_plugin("faq", shop.alpha)
@@ -302,3 +304,97 @@ def test_the_linen_theme_overrides_the_faq_template(shop, client):
     db.session.commit()
     page = client.get("/shop/alpha/p/duvet").text
     assert 'data-theme="linen"' in page and "Shop-wide question?" in page
+
+
+def many(merchant, topic: str, count: int, prefix: str | None = None, **kw) -> None:
+    """`count` published answers of one topic, "<Prefix> question 00?" onwards, in order."""
+    prefix = prefix or topic.title()
+    for n in range(count):
+        row = FaqEntry(
+            merchant_id=merchant.id,
+            topic=topic,
+            question=f"{prefix} question {n:02d}?",
+            answer=f"{prefix} answer **{n}**.",
+            position=n,
+            **kw,
+        )
+        row.index_text()
+        db.session.add(row)
+    db.session.commit()
+
+
+def json_ld_questions(page: str) -> list[str]:
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    return [item["name"] for item in json.loads(raw)["mainEntity"]]
+
+
+def test_help_page_shows_the_first_answers_of_each_topic_and_links_the_rest(shop, client):
+    many(shop.alpha, "care", 25)
+    many(shop.alpha, "sizing", 2)
+    many(shop.beta, "care", 3, prefix="Beta")
+    page = client.get("/shop/alpha/help").text
+    last, first_left_out = (
+        f"Care question {TOPIC_PREVIEW - 1:02d}?",
+        f"Care question {TOPIC_PREVIEW:02d}?",
+    )
+    assert last in page and first_left_out not in page
+    assert page.index(last) < page.index("Sizing question 00?")
+    assert "See all 25 answers about Care" in page
+    assert 'href="/shop/alpha/help/topic/care"' in page
+    assert "/help/topic/sizing" not in page  # both sizing answers are shown already
+    assert "Beta question" not in page
+    shown = json_ld_questions(page)
+    assert len(shown) == TOPIC_PREVIEW + 2 and first_left_out not in shown
+
+
+def test_a_topic_page_goes_through_all_its_answers(shop, client):
+    many(shop.alpha, "care", 25)
+    many(shop.alpha, "sizing", 2)
+    many(shop.beta, "care", 3, prefix="Beta")
+    first = client.get("/shop/alpha/help/topic/care").text
+    assert "Care question 19?" in first and "Care question 20?" not in first
+    assert "Sizing question" not in first and "Beta question" not in first
+    assert "25 answers" in first and "Page 1 of 2" in first
+    assert 'href="/shop/alpha/help/topic/care?page=2"' in first
+    assert len(json_ld_questions(first)) == 20
+    second = client.get("/shop/alpha/help/topic/care?page=2").text
+    assert "Care question 24?" in second and "Care question 00?" not in second
+    assert json_ld_questions(second)[0] == "Care question 20?"
+    assert client.get("/shop/alpha/help/topic/care?page=3").status_code == 404
+    assert client.get(f"/shop/alpha/help/topic/care?page={10**30}").status_code == 404
+    assert "Care question 00?" in client.get("/shop/alpha/help/topic/care?page=-1").text
+    assert client.get("/shop/alpha/help/topic/payment").status_code == 404
+    assert client.get("/shop/beta/help/topic/sizing").status_code == 404
+
+
+def test_search_results_come_a_page_at_a_time_in_topic_order(shop, client):
+    many(shop.alpha, "sizing", 10, prefix="Linen sizing")
+    many(shop.alpha, "care", 15, prefix="Linen care")
+    many(shop.alpha, "payment", 3, prefix="Paying")
+    first = client.get("/shop/alpha/help?q=linen").text
+    assert "25 answers for “linen”" in first and "Page 1 of 2" in first
+    assert "Paying question" not in first
+    assert "<mark>Linen</mark> care question 14?" in first  # all of care first, as on the overview
+    assert "sizing question 04?" in first and "sizing question 05?" not in first
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', first).group(1)
+    assert "page=2" in next_link and "q=linen" in next_link
+    second = client.get(next_link.replace("&amp;", "&")).text
+    assert "sizing question 05?" in second and "care question" not in second
+    assert "25 answers for “linen”" in second
+    assert client.get("/shop/alpha/help?q=linen&page=9").status_code == 404
+
+
+def test_help_page_queries_do_not_grow_with_answers(shop, client, count_queries):
+    def queries(path: str) -> int:
+        client.get(path)
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        return counter.count
+
+    paths = ("/shop/alpha/help", "/shop/alpha/help/topic/care", "/shop/alpha/help?q=question")
+    for topic in ("care", "sizing"):
+        many(shop.alpha, topic, 2, category_id=shop.bedding.id)
+    few = [queries(path) for path in paths]
+    for topic in ("care", "sizing", "shipping", "payment"):
+        many(shop.alpha, topic, 40, prefix=f"More {topic}", category_id=shop.shoes.id)
+    assert [queries(path) for path in paths] == few

@@ -11,9 +11,10 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from storefront import Notification, Variant, db, utcnow
+from storefront import Notification, OrderItem, Variant, db, utcnow
 from storefront.models import OrderStatusChange
-from storefront.plugins.returns.models import ReturnRequest
+from storefront.plugins.returns.analytics import category_rates, product_rates, top_reasons
+from storefront.plugins.returns.models import ReturnItem, ReturnRequest
 from storefront.plugins.returns.policy import new_rma
 
 
@@ -223,3 +224,72 @@ def test_queue_filters_by_reason_and_analytics_flag_returned_products(
     page = owner_client.get("/admin/alpha/returns/analytics").text
     assert "Leather Sneaker" in page and "100 %" in page
     assert 'data-testid="returns-flagged"' in owner_client.get("/admin/alpha/").text
+
+
+def beta_sells_and_takes_back(shop, make) -> None:
+    """Beta sells three quilts and takes all three back; one of its lines names alpha's sneaker.
+
+    `OrderItem.product_id` is a plain foreign key: nothing ties a line's product to the shop
+    of its order, so a line like that (an import, a manual fix) must not reach alpha's sums.
+    """
+    order = make.order(shop.beta, shop.bob, shop.beta_quilt, status="completed", quantity=3)
+    stray = OrderItem(
+        product_id=shop.sneaker.id,
+        product_name="Leather Sneaker",
+        sku="STRAY",
+        quantity=4,
+        unit_price_minor=69900,
+    )
+    order.items.append(stray)
+    db.session.flush()
+    request = ReturnRequest(
+        merchant_id=shop.beta.id,
+        order_id=order.id,
+        user_id=shop.bob.id,
+        rma=new_rma(),
+        kind="refund",
+        reason="quality",
+    )
+    request.items = [
+        ReturnItem(order_item_id=order.items[0].id, quantity=3),
+        ReturnItem(order_item_id=stray.id, quantity=4),
+    ]
+    db.session.add(request)
+    db.session.commit()
+
+
+def test_return_rates_add_up_only_the_shops_own_orders_and_returns(
+    shop, make, client_for, owner_client
+):
+    for variant in shop.sneaker.variants:
+        variant.stock = 100
+    orders = [
+        make.order(shop.alpha, shop.alice, shop.sneaker, status="completed") for _ in range(5)
+    ]
+    db.session.commit()
+    ask(client_for(shop.alice), orders[0], reason="wrong_size")
+    beta_sells_and_takes_back(shop, make)
+
+    # 1 of 5 sneakers back: 20 %, just enough to flag; beta's four stray units would make it 1/9
+    assert product_rates(shop.alpha.id) == [("Leather Sneaker", "sneaker", "Shoes", 5, 1, 0.2)]
+    assert category_rates(shop.alpha.id) == [("Shoes", 5, 1, 0.2)]
+    assert top_reasons(shop.alpha.id) == [("wrong_size", 1)]
+    assert product_rates(shop.beta.id) == [("Silk Quilt", "quilt", "Bedding", 3, 3, 1.0)]
+    page = owner_client.get("/admin/alpha/returns/analytics").text
+    assert "20 %" in page and "Silk Quilt" not in page and "Quality problem" not in page
+    assert 'data-testid="returns-flagged"' in owner_client.get("/admin/alpha/").text
+
+
+def test_queue_search_by_order_number_stays_in_the_shop(shop, make, client_for, owner_client):
+    alpha_order = make.order(shop.alpha, shop.alice, shop.sneaker, status="completed")
+    db.session.commit()
+    ask(client_for(shop.alice), alpha_order)
+    beta_sells_and_takes_back(shop, make)
+    rma = db.session.scalar(
+        select(ReturnRequest.rma).where(ReturnRequest.merchant_id == shop.alpha.id)
+    )
+    assert rma in owner_client.get(f"/admin/alpha/returns/?show=all&q={alpha_order.number}").text
+    beta_page = client_for(shop.beta_owner).get(
+        f"/admin/beta/returns/?show=all&q={alpha_order.number}"
+    )
+    assert rma not in beta_page.text

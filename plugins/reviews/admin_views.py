@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, request, url_for
-from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from storefront import Scope, db, gettext, render_template, tenant_get, tenant_select, utcnow
 
 from .forms import FOLLOW_UP_LABELS, ReplyForm
-from .models import REVIEW_STATES, Review
+from .models import OUTSTANDING_FOLLOW_UPS, REVIEW_STATES, Review
+from .queries import COUNT_CAP, queue_counts
 from .writing import set_status
 
 admin_bp = Blueprint("reviews_admin", __name__, template_folder="templates")
@@ -27,7 +27,7 @@ def queue():
     )
     if show == "negative":
         threshold = Scope(g.merchant).settings("reviews").get("alert_threshold", 2)
-        query = query.where(Review.stars <= threshold, Review.follow_up != "resolved")
+        query = query.where(Review.stars <= threshold, Review.follow_up.in_(OUTSTANDING_FOLLOW_UPS))
     else:
         query = query.where(Review.status == show)
     order = Review.created_at.asc() if show == "pending" else Review.created_at.desc()
@@ -37,18 +37,12 @@ def queue():
         per_page=PER_PAGE,
         error_out=False,
     )
-    counts = dict(
-        db.session.execute(
-            select(Review.status, func.count(Review.id))
-            .where(Review.merchant_id == g.merchant.id)
-            .group_by(Review.status)
-        ).all()
-    )
     return render_template(
         "reviews/admin/queue.html",
         reviews=listing,
         show=show,
-        counts=counts,
+        counts=queue_counts(g.merchant.id),
+        count_cap=COUNT_CAP,
         follow_up_labels=FOLLOW_UP_LABELS,
     )
 

@@ -1,47 +1,104 @@
-"""Dashboard figures, each one aggregate query over the shop's published reviews."""
+"""Dashboard figures, each a bounded read however many reviews the shop has.
+
+The card used to aggregate every published review of the shop twice per visit (40 ms each
+at 100,000 reviews). Now the averages read at most SAMPLE reviews per window through
+ix_reviews_queue, the bad reviews still to answer are counted through ix_reviews_follow_up
+up to COUNT_CAP, and a product's overall rating comes from its summary row.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, ScalarSelect, Subquery, func, select
 
 from storefront import Product, db, utcnow
 
-from .models import Review, ReviewSummary
+from .models import OUTSTANDING_FOLLOW_UPS, Review, ReviewSummary
+from .queries import COUNT_CAP, capped_count
 
 WINDOW = timedelta(days=30)
+# The newest reviews of a window its figures are taken from. A shop with fewer in 30 days
+# (nearly every shop) gets exactly the figures it always did; for the busiest, the latest
+# thousand reviews say as much about the trend, at the same cost at any size.
+SAMPLE = 1000
 
 
 def cards(merchant, scope) -> dict:
     now = utcnow()
-    recent = Review.created_at >= now - WINDOW
-    before = (Review.created_at < now - WINDOW) & (Review.created_at >= now - 2 * WINDOW)
-    published = (Review.merchant_id == merchant.id) & (Review.status == "published")
     threshold = int(scope.settings("reviews").get("alert_threshold") or 2)
-    row = db.session.execute(
-        select(
-            func.avg(Review.stars).filter(recent),
-            func.avg(Review.stars).filter(before),
-            func.count(Review.id).filter(
-                Review.stars <= threshold, Review.reply.is_(None), Review.follow_up != "resolved"
-            ),
-        ).where(published)
+    recent = newest(merchant.id, now - WINDOW)
+    before = newest(merchant.id, now - 2 * WINDOW, now - WINDOW)
+    average_now, average_before, unanswered = db.session.execute(
+        select(average(recent), average(before), unanswered_negative(merchant.id, threshold))
     ).one()
+    return {
+        "average_now": rounded(average_now),
+        "average_before": rounded(average_before),
+        "unanswered_negative": unanswered,
+        "count_cap": COUNT_CAP,
+        "falling": falling(recent),
+    }
+
+
+def newest(merchant_id: int, start: datetime, end: datetime | None = None) -> Subquery:
+    """(product_id, stars) of the shop's newest SAMPLE published reviews since `start`.
+
+    Read backwards along ix_reviews_queue (merchant, status, created_at) and stopped after
+    SAMPLE rows, instead of every review in the window.
+    """
+    query = select(Review.product_id, Review.stars).where(
+        Review.merchant_id == merchant_id,
+        Review.status == "published",
+        Review.created_at >= start,
+    )
+    if end is not None:
+        query = query.where(Review.created_at < end)
+    return query.order_by(Review.created_at.desc()).limit(SAMPLE).subquery()
+
+
+def average(sample: Subquery) -> ScalarSelect:
+    return select(func.avg(sample.c.stars)).scalar_subquery()
+
+
+def rounded(value) -> float | None:
+    """PostgreSQL's AVG is a Decimal, SQLite's a float; None when the window had no review."""
+    return round(float(value), 1) if value is not None else None
+
+
+def unanswered_negative(merchant_id: int, threshold: int) -> ScalarSelect:
+    """Published bad reviews with neither a reply nor a resolved follow-up, up to COUNT_CAP + 1.
+
+    Only reviews with an outstanding follow-up can count (as before: SQL's `!= 'resolved'`
+    left out NULL too), so ix_reviews_follow_up finds them without reading the others.
+    """
+    return capped_count(
+        select(Review.id).where(
+            Review.merchant_id == merchant_id,
+            Review.follow_up.in_(OUTSTANDING_FOLLOW_UPS),
+            Review.stars <= threshold,
+            Review.status == "published",
+            Review.reply.is_(None),
+        )
+    )
+
+
+def falling(recent: Subquery) -> list[Row]:
+    """Up to 3 products whose recent average is half a star or more below their overall one.
+
+    "Recent" is the reviews of the sample (at least 3 of the product); "overall" is the
+    product's summary row, not an aggregate over its reviews.
+    """
     overall = ReviewSummary.total * 1.0 / ReviewSummary.count
-    falling = db.session.execute(
-        select(Product.name, Product.slug, func.avg(Review.stars), overall)
-        .join(Product, Product.id == Review.product_id)
-        .join(ReviewSummary, ReviewSummary.product_id == Review.product_id)
-        .where(published, recent, ReviewSummary.count > 0)
+    recent_average = func.avg(recent.c.stars)
+    return db.session.execute(
+        select(Product.name, Product.slug, recent_average, overall)
+        .select_from(recent)
+        .join(Product, Product.id == recent.c.product_id)
+        .join(ReviewSummary, ReviewSummary.product_id == recent.c.product_id)
+        .where(ReviewSummary.count > 0)
         .group_by(Product.id, Product.name, Product.slug, ReviewSummary.total, ReviewSummary.count)
-        .having(func.count(Review.id) >= 3, func.avg(Review.stars) <= overall - 0.5)
-        .order_by(func.avg(Review.stars) - overall)
+        .having(func.count() >= 3, recent_average <= overall - 0.5)
+        .order_by(recent_average - overall)
         .limit(3)
     ).all()
-    return {
-        "average_now": round(float(row[0]), 1) if row[0] is not None else None,
-        "average_before": round(float(row[1]), 1) if row[1] is not None else None,
-        "unanswered_negative": row[2],
-        "falling": falling,
-    }

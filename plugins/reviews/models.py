@@ -11,17 +11,37 @@ from storefront import JSONType, UTCDateTime, db, utcnow
 
 REVIEW_STATES = ("pending", "published", "hidden")
 FOLLOW_UP_STATES = ("open", "contacted", "resolved")
+# Spelled out rather than `!= "resolved"`: an IN list can use ix_reviews_follow_up, and
+# SQL's `!=` leaves out NULL (never followed up) just the same.
+OUTSTANDING_FOLLOW_UPS = tuple(s for s in FOLLOW_UP_STATES if s != "resolved")
 
 
 class Review(db.Model):
-    """One review per order item: only a shopper who received the product can write it."""
+    """One review per order item: only a shopper who received the product can write it.
+
+    A product page reads its reviews in the order of one of the shop's sorts (see
+    queries.SORTS), often deep into a product with 100,000 of them; each sort has an index
+    in exactly its order, so page 500 reads 10 rows after skipping index entries instead
+    of sorting every review of the product. "lowest" mixes directions (fewest stars, then
+    newest), so its index is declared below the class, where the columns can say DESC.
+    """
 
     __tablename__ = "reviews_review"
     __table_args__ = (
         UniqueConstraint("order_item_id", name="uq_reviews_order_item"),
+        # "newest" (the id that breaks ties is the rowid in SQLite, an incremental sort of
+        # equal timestamps in PostgreSQL).
         Index("ix_reviews_product_list", "product_id", "status", "created_at"),
-        Index("ix_reviews_product_stars", "product_id", "status", "stars"),
+        # "highest" read backwards, and one star rating's reviews newest first.
+        Index(
+            "ix_reviews_product_stars_newest", "product_id", "status", "stars", "created_at", "id"
+        ),
+        # "helpful", read backwards.
+        Index("ix_reviews_product_helpful", "product_id", "status", "helpful_count", "id"),
+        # The moderation queue's tabs and the dashboard's recent reviews.
         Index("ix_reviews_queue", "merchant_id", "status", "created_at"),
+        # Bad reviews still to follow up: the dashboard card and the queue's "negative" tab.
+        Index("ix_reviews_follow_up", "merchant_id", "follow_up", "stars"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +70,17 @@ class Review(db.Model):
     photos = relationship(
         "ReviewPhoto", cascade="all, delete-orphan", order_by="ReviewPhoto.position"
     )
+
+
+# "lowest": fewest stars first, newest first among equal stars.
+Index(
+    "ix_reviews_product_lowest",
+    Review.product_id,
+    Review.status,
+    Review.stars,
+    Review.created_at.desc(),
+    Review.id.desc(),
+)
 
 
 class ReviewPhoto(db.Model):
@@ -85,7 +116,10 @@ class ReviewSummary(db.Model):
     product_id: Mapped[int] = mapped_column(
         ForeignKey("product.id", ondelete="CASCADE"), primary_key=True
     )
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchant.id", ondelete="CASCADE"))
+    # Indexed: the admin queue adds up the shop's published reviews from these rows.
+    merchant_id: Mapped[int] = mapped_column(
+        ForeignKey("merchant.id", ondelete="CASCADE"), index=True
+    )
     count: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     histogram: Mapped[dict] = mapped_column(JSONType, default=dict)  # "1".."5" -> count

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from storefront import OrderItem, db, utcnow
 from storefront.plugins.reviews.models import Review
+from storefront.plugins.reviews.queries import SORTS
 from storefront.plugins.reviews.rules import refresh_summary
 
 MANY = 100_000
@@ -92,3 +93,33 @@ def test_query_counts_do_not_grow_with_100000_reviews(shop, make, client, count_
         == small["/shop/alpha/p/sneaker/reviews?sort=helpful"]
     )
     assert "Page 500 of 10000" in client.get(page_500).text
+
+
+def test_admin_review_pages_cost_the_same_with_100000_reviews(
+    shop, make, owner_client, count_queries
+):
+    """The dashboard card and the queue's tab counts read bounded rows, not every review."""
+    pages = ("/admin/alpha/", "/admin/alpha/reviews/", "/admin/alpha/reviews/?show=negative")
+    bulk_reviews(shop, make, 10)
+    small = {path: queries_for(owner_client, count_queries, path) for path in pages}
+    bulk_reviews(shop, make, MANY - 10)
+    assert {path: queries_for(owner_client, count_queries, path) for path in pages} == small
+    assert "Published (100000)" in owner_client.get("/admin/alpha/reviews/").text
+
+
+@pytest.mark.parametrize(
+    "sort, stars",
+    [("newest", None), ("helpful", None), ("lowest", None), ("highest", None), ("newest", 3)],
+)
+def test_every_sort_of_a_product_s_reviews_is_read_in_index_order(shop, sort, stars):
+    """No sort step: page 500 skips index entries instead of sorting all the reviews."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's query plan")
+    query = select(Review).where(Review.product_id == shop.sneaker.id, Review.status == "published")
+    if stars:
+        query = query.where(Review.stars == stars)
+    query = query.order_by(*SORTS[sort]).offset(4990).limit(10)
+    sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    plan = " ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+    assert "SEARCH reviews_review USING INDEX ix_reviews_product_" in plan
+    assert "TEMP B-TREE" not in plan

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from math import ceil
 
 from flask import g
-from sqlalchemy import ScalarSelect, Select, func, select
+from sqlalchemy import ScalarSelect, Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -78,34 +79,51 @@ def load_summaries(products) -> None:
     g.review_summaries = {i: found.get(i) for i in ids}
 
 
+@functools.cache
+def _page_statement(sort: str, filter_by: str | None, load_photos: bool) -> Select:
+    """Built once per process and kind of page: building it costs more than running it."""
+    query = select(Review).where(
+        Review.product_id == bindparam("product_id"), Review.status == "published"
+    )
+    if filter_by == "stars":
+        query = query.where(Review.stars == bindparam("stars"))
+    elif filter_by == "photos":
+        query = query.where(Review.photo_count > 0)
+    photos = (
+        selectinload(Review.photos).joinedload(ReviewPhoto.upload)
+        if load_photos
+        else lazyload(Review.photos)
+    )
+    return (
+        query.options(photos, joinedload(Review.user))
+        .order_by(*SORTS[sort])
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
 def review_page(
     product, summary, sort: str, stars: int | None, photos: bool, page: int, per_page: int
 ) -> ReviewPage:
     """A page of published reviews; totals come from the summary row, not from COUNT(*)."""
-    query = select(Review).where(Review.product_id == product.id, Review.status == "published")
     if stars:
-        query = query.where(Review.stars == stars)
+        filter_by = "stars"
         total = (summary.histogram or {}).get(str(stars), 0) if summary else 0
     elif photos:
-        query = query.where(Review.photo_count > 0)
+        filter_by = "photos"
         total = summary.with_photos if summary else 0
     else:
+        filter_by = None
         total = summary.count if summary else 0
     pages = max(ceil(total / per_page), 1)
     page = min(max(page, 1), pages, MAX_PAGE)
     # Most reviews carry no photo: when the summary says none has, skip that query.
     without_photos = summary is not None and not summary.with_photos
-    photos_option = (
-        lazyload(Review.photos)
-        if without_photos
-        else selectinload(Review.photos).joinedload(ReviewPhoto.upload)
-    )
-    reviews = db.session.scalars(
-        query.options(photos_option, joinedload(Review.user))
-        .order_by(*SORTS.get(sort, SORTS["newest"]))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
+    statement = _page_statement(sort if sort in SORTS else "newest", filter_by, not without_photos)
+    parameters = {"product_id": product.id, "offset": (page - 1) * per_page, "limit": per_page}
+    if stars:
+        parameters["stars"] = stars
+    reviews = db.session.scalars(statement, parameters).unique().all()
     if without_photos:
         for review in reviews:
             set_committed_value(review, "photos", [])

@@ -52,10 +52,12 @@ def init_app(app):
     from .admin_views import admin_bp
     from .questions import answer_label
     from .shop_views import shop_bp
+    from .stars import stars
 
     app.register_blueprint(shop_bp)
     app.register_blueprint(admin_bp)
     app.add_template_global(answer_label, "reviews_answer_label")
+    app.add_template_global(stars, "reviews_stars")
     group = click.Group("reviews", help="Reviews: invitations.")
     group.add_command(send_invitations_command)
     app.cli.add_command(group)

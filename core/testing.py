@@ -93,11 +93,25 @@ def base_config(database_url: str) -> dict[str, Any]:
 _schema_ready: set[str] = set()
 
 
+def _drop_everything() -> None:
+    """Start the session from nothing, including tables of plugins this run does not load.
+
+    On PostgreSQL such a table (left by an earlier run with every plugin) can hold a foreign
+    key to a core table, and `drop_all` would refuse to drop the core table.
+    """
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+
+
 def _ensure_schema(app) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     with app.app_context():
         if url not in _schema_ready:
-            db.drop_all()
+            _drop_everything()
             db.create_all()
             _schema_ready.add(url)
         else:

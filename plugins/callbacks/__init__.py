@@ -66,37 +66,30 @@ def account_links(user, scope):
 
 
 def _counts(merchant):
-    from sqlalchemy import select
+    """Waiting and overdue requests, counted by the database.
 
-    from storefront import db
+    The menu shows the overdue count on every admin page, so it must cost one aggregate
+    query, not a read of the open requests.
+    """
+    from .open_requests import waiting_counts
 
-    from .models import OPEN_STATES, ContactRequest
-    from .service import hours_for, is_overdue
-
-    open_requests = db.session.scalars(
-        select(ContactRequest)
-        .where(
-            ContactRequest.merchant_id == merchant.id,
-            ContactRequest.status.in_(OPEN_STATES),
-            ContactRequest.first_response_at.is_(None),
-        )
-        .limit(2000)
-    ).all()
-    hours = hours_for(merchant)
-    overdue = sum(1 for r in open_requests if is_overdue(r, hours))
-    return len(open_requests), overdue
+    return waiting_counts(merchant)
 
 
 @hookimpl
 def admin_nav(merchant, scope):
-    _waiting, overdue = _counts(merchant)
+    overdue = _counts(merchant).overdue
     return [Link(url_for("callbacks_admin.queue"), _l("Contact requests"), overdue or None)]
 
 
 @hookimpl
 def admin_cards(merchant, scope):
-    waiting, overdue = _counts(merchant)
-    return Markup(render_template("callbacks/admin/cards.html", waiting=waiting, overdue=overdue))
+    counts = _counts(merchant)
+    return Markup(
+        render_template(
+            "callbacks/admin/cards.html", waiting=counts.waiting, overdue=counts.overdue
+        )
+    )
 
 
 @hookimpl

@@ -8,7 +8,6 @@ from statistics import median
 from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from storefront import (
     Membership,
@@ -25,6 +24,7 @@ from storefront import (
 
 from .forms import OUTCOME_LABELS, TOPIC_LABELS, AttemptForm, CannedForm, ReplyForm
 from .models import OPEN_STATES, CallAttempt, CannedReply, ContactRequest
+from .open_requests import Queue
 from .service import due_at, hours_for, is_overdue, reply_from_shop
 
 admin_bp = Blueprint(
@@ -35,7 +35,6 @@ admin_bp = Blueprint(
     static_url_path="/callbacks-static",
 )
 PER_PAGE = 25
-MAX_OPEN = 2000
 STATE_LABELS = {
     "new": lazy_gettext("New"),
     "assigned": lazy_gettext("Assigned"),
@@ -58,34 +57,21 @@ def staff_members() -> list[User]:
 
 @admin_bp.route("/admin/<merchant>/callbacks/")
 def queue():
-    """Open requests, overdue first then by due time: computed from today's hours."""
+    """Open requests, overdue first then by due time, sorted and paged by the database."""
     mine = request.args.get("mine") == "1"
-    query = tenant_select(ContactRequest).where(ContactRequest.status.in_(OPEN_STATES))
-    if mine:
-        query = query.where(ContactRequest.assignee_id == current_user.id)
-    found = db.session.scalars(
-        query.options(selectinload(ContactRequest.assignee))
-        .order_by(ContactRequest.created_at)
-        .limit(MAX_OPEN)
-    ).all()
-    hours = hours_for(g.merchant)
-    now = utcnow()
-    rows = [(r, due_at(r, hours), is_overdue(r, hours, now)) for r in found]
-    far = now + timedelta(days=3650)
-    rows.sort(key=lambda row: (not row[2], row[0].first_response_at is not None, row[1] or far))
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    pages = max((len(rows) + PER_PAGE - 1) // PER_PAGE, 1)
-    page = min(page, pages)
+    wanted = request.args.get("page", 1, type=int) or 1
+    assignee_id = current_user.id if mine else None
+    found = Queue(g.merchant, assignee_id).page(wanted, PER_PAGE)
     return render_template(
         "callbacks/admin/queue.html",
-        rows=rows[(page - 1) * PER_PAGE : page * PER_PAGE],
-        page=page,
-        pages=pages,
+        rows=found.rows,
+        page=found.page,
+        pages=found.pages,
         mine=mine,
         topics=TOPIC_LABELS,
         states=STATE_LABELS,
-        zone=hours.zone,
-        overdue=sum(1 for row in rows if row[2]),
+        zone=found.hours.zone,
+        overdue=found.overdue,
     )
 
 

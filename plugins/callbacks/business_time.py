@@ -7,6 +7,7 @@ hours as they are now, so a shop that changes its hours moves every open due tim
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -37,6 +38,22 @@ def parse_holidays(text: str) -> set[date]:
         if part:
             days.add(date.fromisoformat(part))
     return days
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """Requests made before `moment` (or at it, when `inclusive`) are due before a given time.
+
+    Due times only grow with the request time, so "due before T" is always "made before some
+    moment": the database can then count and sort overdue requests by `created_at` alone.
+    """
+
+    moment: datetime
+    inclusive: bool
+
+    def covers(self, created: datetime) -> bool:
+        """The same test in Python, for a request already loaded."""
+        return created <= self.moment if self.inclusive else created < self.moment
 
 
 @dataclass(frozen=True)
@@ -81,6 +98,15 @@ class BusinessHours:
             if window and window[1] > moment:
                 yield max(window[0], moment), window[1]
 
+    def _windows_before(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """The opening windows up to `moment`, latest first, the current one cut at `moment`."""
+        moment = moment.astimezone(UTC)
+        local = moment.astimezone(self.zone)
+        for offset in range(MAX_DAYS):
+            window = self._window(local.date() - timedelta(days=offset))
+            if window and window[0] < moment:
+                yield window[0], min(window[1], moment)
+
     def is_open(self, moment: datetime) -> bool:
         window = self._window(moment.astimezone(self.zone).date())
         return bool(window and window[0] <= moment < window[1])
@@ -109,3 +135,30 @@ class BusinessHours:
                 break
             total += min(end, last) - begin
         return total.total_seconds() / 60
+
+    def due_cutoff(self, minutes: int, moment: datetime) -> Cutoff | None:
+        """Which requests have `add_minutes(created, minutes) < moment`; None when none has.
+
+        Walks `minutes` of opening time back from `moment`. The edges follow `add_minutes`,
+        which answers the first instant the minutes are reached: when the shop is closed at
+        `moment`, a request made exactly at the start of the walk was due when it last
+        closed, so it is late too (inclusive); when open, it is due at `moment` itself, not
+        late, and so is a request made in the closed time just before that start.
+        """
+        pieces = self._windows_before(moment)
+        left = timedelta(minutes=minutes)
+        last_open = None
+        for begin, end in pieces:
+            last_open = last_open or end
+            if end - begin >= left:
+                start = end - left
+                break
+            left -= end - begin
+        else:
+            return None
+        if last_open < moment.astimezone(UTC):
+            return Cutoff(start, inclusive=True)
+        if start > begin:
+            return Cutoff(start, inclusive=False)
+        previous = next(pieces, None)
+        return Cutoff(previous[1], inclusive=False) if previous else None

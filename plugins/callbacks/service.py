@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
@@ -18,16 +19,35 @@ def hours_for(merchant) -> BusinessHours:
     return BusinessHours.from_settings(Scope(merchant).settings("callbacks"), merchant.timezone)
 
 
-def target_minutes(merchant, topic: str) -> int:
+@dataclass(frozen=True)
+class ReplyTargets:
+    """First-reply targets in business minutes; complaints may have their own."""
+
+    general: int
+    complaint: int
+
+    def minutes(self, topic: str) -> int:
+        return self.complaint if topic == "complaint" else self.general
+
+
+def targets_for(merchant) -> ReplyTargets:
+    """Read once per page: per row, the settings lookup cost more than the time arithmetic."""
     settings = Scope(merchant).settings("callbacks")
-    key = "complaint_target_minutes" if topic == "complaint" else "target_minutes"
-    return int(settings.get(key) or 10)
-
-
-def due_at(request: ContactRequest, hours: BusinessHours) -> datetime | None:
-    return hours.add_minutes(
-        request.created_at, target_minutes(request_merchant(request), request.topic)
+    return ReplyTargets(
+        general=int(settings.get("target_minutes") or 10),
+        complaint=int(settings.get("complaint_target_minutes") or 10),
     )
+
+
+def target_minutes(merchant, topic: str) -> int:
+    return targets_for(merchant).minutes(topic)
+
+
+def due_at(
+    request: ContactRequest, hours: BusinessHours, targets: ReplyTargets | None = None
+) -> datetime | None:
+    targets = targets or targets_for(request_merchant(request))
+    return hours.add_minutes(request.created_at, targets.minutes(request.topic))
 
 
 def request_merchant(request: ContactRequest):
@@ -36,10 +56,16 @@ def request_merchant(request: ContactRequest):
     return db.session.get(Merchant, request.merchant_id)
 
 
-def is_overdue(request: ContactRequest, hours: BusinessHours, now: datetime | None = None) -> bool:
+def is_overdue(
+    request: ContactRequest,
+    hours: BusinessHours,
+    now: datetime | None = None,
+    targets: ReplyTargets | None = None,
+) -> bool:
+    """Python twin of `queue.overdue_clause`, for requests already loaded."""
     if request.first_response_at is not None or request.status == "resolved":
         return False
-    due = due_at(request, hours)
+    due = due_at(request, hours, targets)
     return due is not None and (now or utcnow()) > due
 
 

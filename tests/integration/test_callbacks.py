@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from storefront import Notification, db, utcnow
+from storefront.plugins.callbacks import open_requests
+from storefront.plugins.callbacks.business_time import BusinessHours
 from storefront.plugins.callbacks.models import ContactRequest
+from storefront.plugins.callbacks.service import due_at, hours_for, is_overdue
+from storefront.testing import QueryCounter
 
 ALWAYS = {f"hours_{d}": "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 NEVER = {f"hours_{d}": "" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
@@ -178,3 +184,249 @@ def test_queue_queries_do_not_grow(open_shop, client, agent_client, count_querie
     for n in range(4):
         contact(client, name=f"Shopper {n}")
     assert queries() == few
+
+
+# -- counted, sorted and paged in SQL -----------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FAR = datetime.max.replace(tzinfo=UTC)
+QUEUE_ROW = re.compile(
+    r'<tr class="(overdue|)" data-testid="queue-row">\s*<td[^>]*><span><a href="[^"]*">([^<]+)</a>'
+)
+
+
+def shanghai(*args) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+def add_requests(merchant, *requests: dict) -> None:
+    """Insert requests in one statement; each dict needs a name and created_at."""
+    defaults = {"merchant_id": merchant.id, "topic": "presale", "mode": "call", "status": "new"}
+    db.session.execute(insert(ContactRequest), [{**defaults, **r} for r in requests])
+    db.session.commit()
+
+
+def answered(created: datetime) -> dict:
+    return {"status": "waiting", "first_response_at": created + timedelta(minutes=1)}
+
+
+def clock(monkeypatch, now: datetime) -> None:
+    """Pin the time the counts and the queue are computed for."""
+    monkeypatch.setattr(open_requests, "utcnow", lambda: now)
+
+
+def queue_rows(page: str) -> list[tuple[str, bool]]:
+    """(name, shown as overdue) for each row of a queue page."""
+    return [(name, late == "overdue") for late, name in QUEUE_ROW.findall(page)]
+
+
+def reference_queue(
+    merchant, now: datetime, assignee_id: int | None = None
+) -> list[tuple[str, bool]]:
+    """The queue as it was sorted before SQL did it: every open request, in Python."""
+    query = select(ContactRequest).where(
+        ContactRequest.merchant_id == merchant.id, ContactRequest.status != "resolved"
+    )
+    if assignee_id is not None:
+        query = query.where(ContactRequest.assignee_id == assignee_id)
+    found = db.session.scalars(query.order_by(ContactRequest.created_at, ContactRequest.id))
+    hours = hours_for(merchant)
+
+    def key(r: ContactRequest) -> tuple:
+        answered = r.first_response_at is not None
+        return not is_overdue(r, hours, now), answered, due_at(r, hours) or FAR
+
+    return [(r.name, not key(r)[0]) for r in sorted(found, key=key)]
+
+
+def python_counts(merchant, now: datetime) -> tuple[int, int]:
+    """Waiting and overdue the way the menu counted them before, one request at a time."""
+    waiting = db.session.scalars(
+        select(ContactRequest).where(
+            ContactRequest.merchant_id == merchant.id,
+            ContactRequest.status != "resolved",
+            ContactRequest.first_response_at.is_(None),
+        )
+    ).all()
+    hours = hours_for(merchant)
+    return len(waiting), sum(is_overdue(r, hours, now) for r in waiting)
+
+
+def cards(page: str) -> tuple[int, int]:
+    waiting = re.search(r'<span class="figure">(\d+)</span><span>Requests waiting', page)
+    overdue = re.search(r'data-testid="callbacks-overdue"><span class="figure">(\d+)<', page)
+    return int(waiting.group(1)), int(overdue.group(1))
+
+
+def nav_badge(page: str) -> str | None:
+    found = re.search(
+        r'callbacks/"[^>]*>Contact requests(?: <span class="badge">(\d+)</span>)?', page
+    )
+    return found.group(1)
+
+
+# Business hours are the defaults (weekdays 09:00-18:00, Saturday 10:00-16:00, Sunday
+# closed); general target 10 business minutes, complaints 60. 23 November 2026 is a Monday.
+IN_AND_OUT_OF_HOURS = (
+    {"name": "Friday afternoon", "created_at": shanghai(2026, 11, 20, 17, 0)},  # due Fri 17:10
+    {"name": "Friday closing", "created_at": shanghai(2026, 11, 20, 17, 58)},  # Sat 10:08
+    {"name": "Saturday", "created_at": shanghai(2026, 11, 21, 15, 50)},  # Sat 16:00
+    {"name": "Saturday closing", "created_at": shanghai(2026, 11, 21, 15, 55)},  # Mon 09:05
+    {"name": "Sunday", "created_at": shanghai(2026, 11, 22, 12, 0)},  # Mon 09:10
+    {"name": "Monday early", "created_at": shanghai(2026, 11, 23, 8, 0)},  # Mon 09:10
+    {
+        "name": "Friday complaint",
+        "topic": "complaint",
+        "created_at": shanghai(2026, 11, 20, 16, 0),  # due Fri 17:00
+    },
+    {
+        "name": "Saturday complaint",
+        "topic": "complaint",
+        "created_at": shanghai(2026, 11, 21, 15, 30),  # due Mon 09:30
+    },
+    {"name": "Answered", "created_at": shanghai(2026, 11, 20, 10, 0), **answered(utcnow())},
+    {"name": "Resolved", "created_at": shanghai(2026, 11, 19, 10, 0), "status": "resolved"},
+)
+
+
+@pytest.mark.parametrize(
+    ("now", "overdue"),
+    [
+        (shanghai(2026, 11, 21, 16, 30), 4),  # Saturday after closing: the clock has stopped
+        (shanghai(2026, 11, 23, 9, 5), 4),  # Monday, just open: "Saturday closing" due now
+        (shanghai(2026, 11, 23, 9, 5, 0, 1), 5),  # ... and a microsecond later it is late
+        (shanghai(2026, 11, 23, 9, 10), 5),  # Sunday and early Monday are due exactly now
+        (shanghai(2026, 11, 23, 9, 10, 0, 1), 7),
+        (shanghai(2026, 11, 23, 9, 31), 8),  # the Saturday complaint had an hour
+    ],
+)
+def test_menu_and_cards_count_waiting_and_overdue_in_business_time(
+    shop, enable_plugin, owner_client, monkeypatch, now, overdue
+):
+    enable_plugin("callbacks", shop.alpha, complaint_target_minutes=60)
+    add_requests(shop.alpha, *IN_AND_OUT_OF_HOURS)
+    add_requests(shop.beta, {"name": "Other shop", "created_at": shanghai(2026, 11, 2, 10, 0)})
+    clock(monkeypatch, now)
+    page = owner_client.get("/admin/alpha/").text
+    assert cards(page) == (8, overdue) == python_counts(shop.alpha, now)
+    assert nav_badge(page) == str(overdue)
+    assert f"{overdue} requests are overdue." in owner_client.get("/admin/alpha/callbacks/").text
+
+
+def test_a_shop_that_never_opens_has_nothing_overdue(shop, enable_plugin, owner_client):
+    enable_plugin("callbacks", shop.alpha, **NEVER)
+    add_requests(shop.alpha, {"name": "Old", "created_at": utcnow() - timedelta(days=30)})
+    page = owner_client.get("/admin/alpha/").text
+    assert cards(page) == (1, 0)
+    assert nav_badge(page) is None
+
+
+def spread_over_a_weekend(count: int, agent_id: int) -> list[dict]:
+    """Requests every 53 minutes back from Monday 10:00, in hours and out, some answered."""
+    requests = []
+    for n in range(count):
+        created = shanghai(2026, 11, 23, 10, 0) - timedelta(minutes=53 * n)
+        request = {"name": f"Shopper {n:03d}", "created_at": created}
+        request["topic"] = ("presale", "complaint", "order", "complaint", "other")[n % 5]
+        request["assignee_id"] = agent_id if n % 3 == 0 else None
+        requests.append({**request, **(answered(created) if n % 7 == 0 else {})})
+    return requests
+
+
+@pytest.mark.parametrize("complaint_minutes", [240, 600])
+@pytest.mark.parametrize("mine", [False, True])
+def test_queue_pages_keep_the_order_overdue_first(
+    shop, enable_plugin, agent_client, monkeypatch, complaint_minutes, mine
+):
+    enable_plugin(
+        "callbacks", shop.alpha, target_minutes=240, complaint_target_minutes=complaint_minutes
+    )
+    add_requests(shop.alpha, *spread_over_a_weekend(100, shop.alpha_agent.id))
+    now = shanghai(2026, 11, 23, 10, 0)
+    clock(monkeypatch, now)
+    expected = reference_queue(shop.alpha, now, shop.alpha_agent.id if mine else None)
+    pages = (len(expected) + 24) // 25
+    url = "/admin/alpha/callbacks/?mine=1&page=" if mine else "/admin/alpha/callbacks/?page="
+    texts = [agent_client.get(f"{url}{n}").text for n in range(1, pages + 1)]
+    sizes = [len(queue_rows(text)) for text in texts]
+    assert sizes[:-1] == [25] * (pages - 1) and 0 < sizes[-1] <= 25
+    assert f"Page {pages} of {pages}" in texts[-1]
+    assert [row for text in texts for row in queue_rows(text)] == expected
+    overdue = sum(late for _name, late in expected)
+    assert overdue > 25 if not mine else overdue > 0  # the overdue ones go on to page 2
+    assert f"{overdue} requests are overdue." in texts[0]
+    assert queue_rows(agent_client.get(f"{url}99").text) == queue_rows(texts[-1])
+
+
+def queries(client, url: str, count_queries) -> QueryCounter:
+    client.get(url)
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    return counter
+
+
+def many_requests(count: int, agent_id: int) -> list[dict]:
+    """Open requests over the last weeks: overdue, not yet, answered, assigned or not."""
+    now = utcnow()
+    requests = []
+    for n in range(count):
+        created = now - timedelta(minutes=37 * n)
+        request = {"name": f"Many {n}", "created_at": created, "assignee_id": agent_id}
+        request["topic"] = ("complaint", "presale", "order")[n % 3]
+        requests.append({**request, **(answered(created) if n % 4 == 0 else {})})
+    return requests
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/alpha/",
+        "/admin/alpha/orders",
+        "/admin/alpha/callbacks/",
+        "/admin/alpha/callbacks/?page=3",
+        "/admin/alpha/callbacks/?mine=1",
+    ],
+)
+@pytest.mark.parametrize("complaint_minutes", [10, 60])
+def test_admin_pages_do_not_grow_with_open_requests(
+    shop, enable_plugin, owner_client, count_queries, url, complaint_minutes
+):
+    enable_plugin("callbacks", shop.alpha, complaint_target_minutes=complaint_minutes)
+    add_requests(shop.alpha, *many_requests(3, shop.alpha_owner.id))
+    few = queries(owner_client, url, count_queries).count
+    add_requests(shop.alpha, *many_requests(1200, shop.alpha_owner.id))  # > 2 selectin batches
+    many = queries(owner_client, url, count_queries)
+    assert many.count == few
+    statements = " ".join(many.statements)
+    assert "callbacks_message" not in statements and "callbacks_attempt" not in statements
+    if url == "/admin/alpha/":
+        assert statements.count("FROM callbacks_request") == 1  # menu and cards share it
+
+
+def test_overdue_cutoff_agrees_with_due_times_to_the_microsecond():
+    """`due_cutoff` decides in SQL what `add_minutes` decides per request."""
+    week = {f"hours_{d}": "09:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")}
+    midnight = {"hours_mon": "22:00-24:00", "hours_tue": "00:00-01:00", "holidays": "2026-03-31"}
+    schedules = [
+        BusinessHours.from_settings({**week, "hours_sat": "10:00-16:00"}, "Asia/Shanghai"),
+        BusinessHours.from_settings({**ALWAYS, "holidays": "2026-03-29"}, "Europe/London"),
+        BusinessHours.from_settings(midnight, "America/New_York"),
+        BusinessHours.from_settings({"hours_sun": "00:30-03:30"}, "Europe/London"),  # DST
+    ]
+    tick = timedelta(microseconds=1)
+    for hours in schedules:
+        edges = [
+            edge
+            for day in range(21)
+            for edge in hours._window(datetime(2026, 3, 16).date() + timedelta(days=day)) or ()
+        ]
+        for now in [edge + d for edge in edges for d in (-tick, 0 * tick, tick)]:
+            for minutes in (1, 10, 90):
+                cutoff = hours.due_cutoff(minutes, now)
+                starts = [edge + d for edge in edges if edge < now for d in (-tick, 0 * tick, tick)]
+                if cutoff:
+                    starts += [cutoff.moment - tick, cutoff.moment, cutoff.moment + tick]
+                for start in starts:
+                    due = hours.add_minutes(start, minutes)
+                    late = due is not None and now > due
+                    assert bool(cutoff and cutoff.covers(start)) == late, (now, minutes, start)

@@ -93,7 +93,11 @@ def db_upgrade(stops: tuple[str, ...]) -> None:
         if not owner or not revision_id:
             raise click.BadParameter(f"{stop!r} is not OWNER:REVISION", param_hint="--to")
         targets[owner] = revision_id
-    click.echo("up to date: " + ", ".join(upgrade(targets)))
+    try:
+        done = upgrade(targets)
+    except KeyError as unknown:
+        raise click.BadParameter(f"no owner {unknown.args[0]}", param_hint="--to") from None
+    click.echo("up to date: " + ", ".join(done))
 
 
 @db_group.command("revision")
@@ -320,7 +324,7 @@ def worker(once: bool, interval: float) -> None:
         if once:
             return
         db.session.remove()
-        wait(interval)
+        wait(interval, stopping=lambda: bool(stopping))
     click.echo("worker stopped")
 
 

@@ -19,6 +19,10 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGES": ["en", "zh_CN"],
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis down must not turn a sign-in or a checkout into an error: count in memory then
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
     "LOGIN_RATE_LIMIT": "10 per minute",
     "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 8 * 1024 * 1024,
@@ -79,8 +83,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
             if env_name in _BOOL_KEYS:
                 config[env_name] = _truthy(value)
             elif env_name in _INT_KEYS:
-                if not value.strip().isdigit():
-                    raise ValueError(f"{env_name} must be a whole number, not {value!r}")
+                if not value.strip().isdigit() or int(value) < 1:
+                    raise ValueError(f"{env_name} must be a whole number above 0, not {value!r}")
                 config[env_name] = int(value)
             else:
                 config[env_name] = value

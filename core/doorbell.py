@@ -12,53 +12,69 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from flask import Flask, current_app
 
 log = logging.getLogger("storefront.events")
 
 KEY = "storefront:events:doorbell"
+RING_TIMEOUT = 0.2  # a shopper's request waits at most this long for Redis
+QUIET_AFTER_FAILURE = 30.0  # then requests stop trying for a while
+SLICE = 1  # the worker checks for SIGTERM at least this often (seconds)
 
 
-def _client(app: Flask):
+def _client(app: Flask, purpose: str):
+    """One client per purpose: ringing must give up fast, waiting must outlast BLPOP."""
     url = app.config.get("REDIS_URL")
     if not url:
         return None
-    client = app.extensions.get("storefront_redis")
-    if client is None:
+    clients = app.extensions.setdefault("storefront_redis", {})
+    if purpose not in clients:
         import redis
 
-        client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
-        app.extensions["storefront_redis"] = client
-    return client
+        timeout = RING_TIMEOUT if purpose == "ring" else SLICE + 5
+        clients[purpose] = redis.Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=min(timeout, 2)
+        )
+    return clients[purpose]
 
 
 def ring(app: Flask | None = None) -> bool:
-    """Tell a waiting worker that events were committed; False when there is no Redis."""
-    client = _client(app or current_app)
-    if client is None:
+    """Tell a waiting worker that events were committed; False when it could not."""
+    app = app or current_app._get_current_object()
+    client = _client(app, "ring")
+    if client is None or time.monotonic() < app.extensions.get("storefront_redis_quiet", 0):
         return False
     try:
         with client.pipeline() as pipe:
             pipe.rpush(KEY, 1).ltrim(KEY, -100, -1).execute()
         return True
     except Exception:  # the worker's poll still delivers; a request must not fail for this
+        app.extensions["storefront_redis_quiet"] = time.monotonic() + QUIET_AFTER_FAILURE
         log.warning("could not ring the event worker through Redis", exc_info=True)
         return False
 
 
-def wait(seconds: float, app: Flask | None = None) -> bool:
-    """Sleep until the doorbell rings or `seconds` pass; True when it rang."""
-    client = _client(app or current_app)
-    if client is None:
-        time.sleep(seconds)
-        return False
-    try:
-        rang = client.blpop([KEY], timeout=max(int(round(seconds)), 1)) is not None
-        if rang:
-            client.delete(KEY)  # one pass of the worker serves every ring so far
-        return rang
-    except Exception:
-        log.warning("Redis unreachable; polling instead", exc_info=True)
-        time.sleep(seconds)
-        return False
+def wait(
+    seconds: float, app: Flask | None = None, stopping: Callable[[], bool] = lambda: False
+) -> bool:
+    """Sleep until the doorbell rings, `seconds` pass or `stopping()`; True when it rang."""
+    app = app or current_app._get_current_object()
+    client = _client(app, "wait")
+    deadline = time.monotonic() + seconds
+    while not stopping():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        if client is None:
+            time.sleep(min(left, SLICE))
+            continue
+        try:
+            if client.blpop([KEY], timeout=max(min(left, SLICE), 0.01)) is not None:
+                client.delete(KEY)  # one pass of the worker serves every ring so far
+                return True
+        except Exception:
+            log.warning("Redis unreachable; polling instead", exc_info=True)
+            client = None
+    return False

@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import traceback
+from contextlib import ExitStack
 from datetime import timedelta
 from typing import Any
 
@@ -121,7 +122,12 @@ def _claim(delivery_id: int) -> bool:
                 (EventDelivery.status == "running") & (EventDelivery.updated_at < now - lease()),
             )
         )
-        .values(status="running", updated_at=now, claimed_by=claimant())
+        .values(
+            status="running",
+            updated_at=now,
+            claimed_by=claimant(),
+            attempts=EventDelivery.attempts + 1,  # counted now: a worker may die during it
+        )
     )
     db.session.commit()
     return result.rowcount == 1
@@ -146,14 +152,12 @@ def deliver(delivery: EventDelivery) -> bool:
             kwargs = {k: _deserialise(v) for k, v in event.payload.items()}
             impl.function(*[kwargs[a] for a in impl.argnames])
         delivery.status = "done"
-        delivery.attempts += 1
         delivery.last_error = None
         db.session.commit()
         return True
     except Exception:
         db.session.rollback()
         delivery = db.session.get(EventDelivery, delivery.id)
-        delivery.attempts += 1
         delivery.last_error = traceback.format_exc(limit=5)[-4000:]
         if delivery.attempts >= MAX_ATTEMPTS:
             delivery.status = "dead"
@@ -181,16 +185,47 @@ def dispatch_due(limit: int = 500) -> int:
     is pushed, so handlers can build links with `url_for`.
     """
     if not has_request_context():
-        with current_app.test_request_context(
-            "/", base_url=current_app.config["STOREFRONT_BASE_URL"]
-        ):
+        with _worker_context():
             return _dispatch_due(limit)
     return _dispatch_due(limit)
+
+
+def _worker_context():
+    """A fresh app context (so a fresh `g`) and a request context for one worker pass.
+
+    The worker runs inside one long-lived app context; `g` belongs to it, so per-request
+    caches kept in `g` (the template context, review summaries) would otherwise carry one
+    shop's data into the next event's handler.
+    """
+    app = current_app._get_current_object()
+    stack = ExitStack()
+    stack.enter_context(app.app_context())
+    stack.enter_context(app.test_request_context("/", base_url=app.config["STOREFRONT_BASE_URL"]))
+    return stack
+
+
+def _bury_deliveries_that_keep_killing_workers(now) -> None:
+    """A delivery whose worker died every time (out of memory, a crash) must not loop forever."""
+    db.session.execute(
+        update(EventDelivery)
+        .where(
+            EventDelivery.status == "running",
+            EventDelivery.updated_at < now - lease(),
+            EventDelivery.attempts >= MAX_ATTEMPTS,
+        )
+        .values(
+            status="dead",
+            updated_at=now,
+            last_error="The worker stopped during every attempt (killed or crashed).",
+        )
+    )
+    db.session.commit()
 
 
 def _dispatch_due(limit: int) -> int:
     _fan_out()
     now = utcnow()
+    _bury_deliveries_that_keep_killing_workers(now)
     ids = db.session.scalars(
         select(EventDelivery.id)
         .where(
@@ -238,7 +273,7 @@ def run_periodic(now=None) -> None:
     """Call every plugin's `worker_tick`, each on its own: one failing keeps the others."""
     manager = current_app.extensions["storefront"].plugins
     now = now or utcnow()
-    with current_app.test_request_context("/", base_url=current_app.config["STOREFRONT_BASE_URL"]):
+    with _worker_context():
         for impl in manager.hook.worker_tick.get_hookimpls():
             try:
                 impl.function(now=now)

@@ -75,6 +75,9 @@ def upgrade(targets: dict[str, str] | None = None) -> list[str]:
     which is how an operator brings one owner up step by step.
     """
     targets = targets or {}
+    unknown = set(targets) - set(owners())
+    if unknown:
+        raise KeyError(", ".join(sorted(unknown)))
     done = []
     with db.engine.begin() as connection:
         for owner, tables in sorted(owners().items(), key=lambda item: item[0] != "core"):
@@ -83,8 +86,9 @@ def upgrade(targets: dict[str, str] | None = None) -> list[str]:
             config = _config(owner, tables, connection)
             existing = set(sa_inspect(connection).get_table_names())
             if f"alembic_version_{owner}" not in existing and tables <= existing:
-                # Made by `create_all` before this owner had migrations: adopt it as it is.
-                command.stamp(config, targets.get(owner, "heads"))
+                # Made by `create_all` before this owner had migrations: adopt it as it is
+                # (the tables are the models' newest shape, whatever revision was asked for).
+                command.stamp(config, "heads")
             else:
                 command.upgrade(config, targets.get(owner, "heads"))
             done.append(owner)

@@ -146,6 +146,21 @@ def test_an_older_schema_with_data_is_upgraded_without_loss(empty_app):
 
 
 def test_upgrade_to_names_owner_and_revision(empty_app):
-    result = empty_app.test_cli_runner().invoke(args=["db", "upgrade", "--to", "core"])
+    runner = empty_app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade", "--to", "core"])
     assert result.exit_code == 2
     assert "OWNER:REVISION" in result.output
+    misspelt = runner.invoke(args=["db", "upgrade", "--to", "reveiws:1e9a737000da"])
+    assert misspelt.exit_code == 2
+    assert "no owner reveiws" in misspelt.output
+    assert "alembic_version_reviews" not in inspect(db.engine).get_table_names()
+
+
+def test_a_database_made_before_migrations_is_adopted_at_its_newest_even_with_to(empty_app):
+    db.create_all()
+    runner = empty_app.test_cli_runner()
+    stopped = runner.invoke(args=["db", "upgrade", "--to", "core:a373bce77760"])
+    assert stopped.exit_code == 0, stopped.output
+    again = runner.invoke(args=["db", "upgrade"])
+    assert again.exit_code == 0, again.output
+    assert differences() == {}

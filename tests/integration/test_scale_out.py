@@ -51,8 +51,21 @@ def storefront_plugins():
 
 
 @pytest.fixture
-def storefront_config():
-    return with_test_plugins("core_slow_events", "core_sections", STOREFRONT_EVENTS_INLINE=False)
+def app_redis_url() -> str | None:
+    """The Redis the test app itself uses (rate limits, ringing the worker); none by default."""
+    return None
+
+
+@pytest.fixture
+def storefront_config(app_redis_url, request):
+    if app_redis_url == "silent":
+        app_redis_url = request.getfixturevalue("silent_redis")
+    return with_test_plugins(
+        "core_slow_events",
+        "core_sections",
+        STOREFRONT_EVENTS_INLINE=False,
+        REDIS_URL=app_redis_url,
+    )
 
 
 @pytest.fixture
@@ -146,7 +159,7 @@ def test_a_worker_killed_mid_delivery_leaves_it_to_the_next_worker_once(
     assert lines(handler_dir / "delivered") == [order.number], output
     assert lines(handler_dir / "started") == [order.number, order.number]
     finished = delivery()
-    assert (finished.status, finished.attempts) == ("done", 1)
+    assert (finished.status, finished.attempts) == ("done", 2)  # the killed try counts
 
 
 def test_sigterm_lets_the_worker_finish_the_delivery_in_hand(
@@ -188,23 +201,34 @@ def checkout(client, shop) -> None:
     assert response.status_code == 302, response.text
 
 
+def blocked_on_the_doorbell(redis_url: str) -> bool:
+    import redis
+
+    clients = redis.Redis.from_url(redis_url).client_list()
+    return any(client.get("cmd") == "blpop" for client in clients)
+
+
+@pytest.mark.parametrize("app_redis_url", [os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")])
 def test_with_redis_the_worker_wakes_as_soon_as_an_order_is_placed(
     app, shop, client_for, handler_dir, storefront_database_url, redis_url, tmp_path
 ):
-    app.config["REDIS_URL"] = redis_url
     worker = start_worker(
         process_env(storefront_database_url, tmp_path / "w", REDIS_URL=redis_url),
         "--interval",
         "30",
     )
     try:
-        time.sleep(2)  # started, first pass done, now waiting on the doorbell
+        wait_for(lambda: blocked_on_the_doorbell(redis_url), timeout=30)
         checkout(client_for(shop.alice), shop)
         waited = wait_for(lambda: (handler_dir / "delivered").exists(), timeout=10)
-    finally:
+        stopped = time.monotonic()
         worker.terminate()
-        worker.communicate(timeout=40)
+        worker.communicate(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
     assert waited < 5, f"delivered after {waited:.1f} s; the poll interval is 30 s"
+    assert time.monotonic() - stopped < 5, "SIGTERM waited for the poll interval"
 
 
 def free_port() -> int:
@@ -219,7 +243,9 @@ def gunicorn(storefront_database_url, redis_url, tmp_path):
     instance = tmp_path / "web"
     instance.mkdir()
     (instance / "storefront.cfg").write_text(
-        f"WTF_CSRF_ENABLED = False\nRATELIMIT_KEY_PREFIX = {uuid.uuid4().hex!r}\n"
+        "WTF_CSRF_ENABLED = False\n"
+        f"RATELIMIT_KEY_PREFIX = {uuid.uuid4().hex!r}\n"
+        'RATELIMIT_STRATEGY = "moving-window"\n'  # a fixed window could reset mid-test
     )
     port = free_port()
     server = subprocess.Popen(
@@ -280,8 +306,49 @@ def test_the_login_rate_limit_is_shared_by_every_web_process(shop, gunicorn):
     assert attempts[10:] == [429, 429]
 
 
-def test_an_unreachable_redis_costs_the_shopper_nothing(app, shop, client_for):
-    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
-    checkout(client_for(shop.alice), shop)
+@pytest.fixture(scope="module")
+def silent_redis():
+    """A port that accepts connections and never answers: a Redis that hangs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+
+
+@pytest.mark.parametrize("app_redis_url", ["redis://127.0.0.1:1/0", "silent"])
+def test_a_redis_that_is_down_or_hangs_costs_the_shopper_nothing(app, shop, client_for):
+    assert app.config["RATELIMIT_STORAGE_URI"] == app.config["REDIS_URL"]
+    started = time.monotonic()
+    shopper = client_for(shop.alice)
+    checkout(shopper, shop)
+    wrong = client_for(shop.bob).post("/login", data={"email": shop.bob.email, "password": "wrong"})
+    assert wrong.status_code == 200 and "email or password" in wrong.text.lower()
+    assert time.monotonic() - started < 5
     pending = db.session.scalars(select(OutboxEvent.status)).all()
     assert pending and set(pending) == {"pending"}
+
+
+def test_a_delivery_whose_worker_died_every_time_ends_among_the_dead_letters(
+    app, make, handler_dir
+):
+    from datetime import timedelta
+
+    from storefront.events import MAX_ATTEMPTS, dispatch_due
+    from storefront.models import utcnow
+
+    event = OutboxEvent(name="order_placed", payload={}, status="fanned_out")
+    stuck = EventDelivery(
+        event=event,
+        plugin="core_slow_events",
+        status="running",
+        attempts=MAX_ATTEMPTS,
+        updated_at=utcnow() - timedelta(hours=1),
+    )
+    db.session.add_all([event, stuck])
+    db.session.commit()
+
+    dispatch_due()
+
+    assert delivery().status == "dead"
+    assert "stopped during every attempt" in delivery().last_error
+    assert lines(handler_dir / "started") == []

@@ -84,7 +84,9 @@ def category_rates(merchant_id: int) -> list[tuple]:
         .group_by(Category.id, Category.name)
         .order_by(Category.name)
     ).all()
-    return [(name, int(s), int(r), (r / s) if s else 0.0) for name, s, r in rows]
+    # PostgreSQL sums into NUMERIC (Decimal): whole numbers first, so the rate is a float
+    counts = [(name, int(s or 0), int(r or 0)) for name, s, r in rows]
+    return [(name, s, r, (r / s) if s else 0.0) for name, s, r in counts]
 
 
 def top_reasons(merchant_id: int) -> list[tuple[str, int]]:

@@ -31,7 +31,7 @@ class Review(db.Model):
         UniqueConstraint("order_item_id", name="uq_reviews_order_item"),
         # "newest" (the id that breaks ties is the rowid in SQLite, an incremental sort of
         # equal timestamps in PostgreSQL).
-        Index("ix_reviews_product_list", "product_id", "status", "created_at"),
+        Index("ix_reviews_product_list", "product_id", "status", "created_at", "id"),
         # "highest" read backwards, and one star rating's reviews newest first.
         Index(
             "ix_reviews_product_stars_newest", "product_id", "status", "stars", "created_at", "id"

@@ -22,6 +22,11 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("reviews_review", schema=None) as batch_op:
         batch_op.drop_index("ix_reviews_product_stars")
+        # "newest" breaks ties by id: PostgreSQL sorts them unless the index holds it too
+        batch_op.drop_index("ix_reviews_product_list")
+        batch_op.create_index(
+            "ix_reviews_product_list", ["product_id", "status", "created_at", "id"], unique=False
+        )
         batch_op.create_index(
             "ix_reviews_follow_up", ["merchant_id", "follow_up", "stars"], unique=False
         )
@@ -62,6 +67,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_reviews_product_lowest")
         batch_op.drop_index("ix_reviews_product_helpful")
         batch_op.drop_index("ix_reviews_follow_up")
+        batch_op.drop_index("ix_reviews_product_list")
+        batch_op.create_index(
+            "ix_reviews_product_list", ["product_id", "status", "created_at"], unique=False
+        )
         batch_op.create_index(
             "ix_reviews_product_stars", ["product_id", "status", "stars"], unique=False
         )

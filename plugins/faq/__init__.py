@@ -39,7 +39,6 @@ def init_app(app):
 
 @hookimpl
 def product_sections(product, scope):
-    from .forms import QuestionForm
     from .queries import first_answers
     from .shop_views import own_questions_about
 
@@ -56,7 +55,6 @@ def product_sections(product, scope):
             entries=entries,
             more=more,
             allow_questions=settings["allow_questions"],
-            form=QuestionForm(),
             mine=own_questions_about(product),
         )
     )

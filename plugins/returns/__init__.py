@@ -119,14 +119,15 @@ def admin_nav(merchant, scope):
 
 @hookimpl
 def admin_cards(merchant, scope):
-    from .analytics import flagged_products
+    from .analytics import DEFAULT_DAYS, flagged_products
     from .policy import open_request_count
 
     return Markup(
         render_template(
             "returns/admin/card.html",
             count=open_request_count(merchant.id),
-            flagged=flagged_products(merchant.id),
+            flagged=flagged_products(merchant.id, DEFAULT_DAYS),
+            days=DEFAULT_DAYS,
         )
     )
 

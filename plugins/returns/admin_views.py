@@ -83,16 +83,29 @@ def queue():
     )
 
 
+def chosen_period() -> str:
+    """`?days=` as one of the periods offered; anything else is the default window."""
+    from .analytics import DEFAULT_DAYS, PERIODS
+
+    key = request.args.get("days", "")
+    return key if key in PERIODS else str(DEFAULT_DAYS)
+
+
 @admin_bp.route("/admin/<merchant>/returns/analytics")
 def analytics():
-    from .analytics import category_rates, product_rates, top_reasons
+    from .analytics import PERIOD_LABELS, PERIODS, category_rates, product_rates, top_reasons
 
+    period = chosen_period()
+    days = PERIODS[period]
     return render_template(
         "returns/admin/analytics.html",
-        products=product_rates(g.merchant.id),
-        categories=category_rates(g.merchant.id),
-        reasons_count=top_reasons(g.merchant.id),
+        products=product_rates(g.merchant.id, days),
+        categories=category_rates(g.merchant.id, days),
+        reasons_count=top_reasons(g.merchant.id, days),
         reasons=REASONS,
+        period=period,
+        days=days,
+        periods=PERIOD_LABELS,
     )
 
 

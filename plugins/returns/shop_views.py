@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import lazyload, selectinload
 
 from storefront import (
     Order,
@@ -32,6 +33,8 @@ shop_bp = Blueprint(
     static_url_path="/returns-static",
 )
 MAX_PHOTOS = 6
+MINE_PER_PAGE = 20
+MAX_PAGE = 10_000
 
 
 def own_order(number: str) -> Order:
@@ -238,13 +241,40 @@ def cancel(rma: str):
     return redirect(url_for("returns.detail", rma=found.rma))
 
 
+def page_number() -> int:
+    """`?page=` as a page that can exist: 1 for junk, capped so OFFSET stays a small integer."""
+    page = request.args.get("page", 1, type=int)
+    return min(page, MAX_PAGE) if page and page > 0 else 1
+
+
+def my_requests(page: int) -> Pagination:
+    """One page of the shopper's requests in this shop, newest first.
+
+    The list shows each request's order number and items: those load in one query each for
+    the whole page (selectin), so a shopper with many returns costs no more statements than
+    one with a few. The photos and the history stay unloaded: only the detail page shows them.
+    """
+    query = (
+        tenant_select(ReturnRequest)
+        .where(ReturnRequest.user_id == current_user.id)
+        .options(
+            selectinload(ReturnRequest.order),
+            selectinload(ReturnRequest.items),
+            lazyload(ReturnRequest.photos),
+            lazyload(ReturnRequest.events),
+        )
+        .order_by(ReturnRequest.created_at.desc(), ReturnRequest.id.desc())
+    )
+    listing = db.paginate(query, page=page, per_page=MINE_PER_PAGE, error_out=False)
+    if not listing.items and listing.pages and page > listing.pages:
+        # a page past the end (an old link, a hand-typed number): show the last one instead
+        listing = db.paginate(query, page=listing.pages, per_page=MINE_PER_PAGE, error_out=False)
+    return listing
+
+
 @shop_bp.route("/shop/<merchant>/account/returns")
 @login_required
 def mine():
-    requests = db.session.scalars(
-        tenant_select(ReturnRequest)
-        .where(ReturnRequest.user_id == current_user.id)
-        .order_by(ReturnRequest.created_at.desc())
-        .limit(100)
-    ).all()
-    return render_template("returns/mine.html", requests=requests, labels=STATUS_LABELS)
+    return render_template(
+        "returns/mine.html", requests=my_requests(page_number()), labels=STATUS_LABELS
+    )

@@ -45,3 +45,13 @@ def test_refund_from_a_phone_then_the_merchant_decides(shop, make, mobile_page, 
     phone.get_by_label("Tracking number").fill("SF1234567890123")
     phone.get_by_role("button", name="I have sent it").click()
     expect(phone.get_by_test_id("return-status")).to_have_text("On its way back")
+
+    phone.goto("/shop/alpha/account/returns")
+    expect(phone.get_by_test_id("my-returns")).to_contain_text(rma)
+    expect(phone.get_by_test_id("my-returns")).to_contain_text("On its way back")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    merchant.goto("/admin/alpha/returns/analytics")
+    expect(merchant.get_by_test_id("returns-period")).to_contain_text("last 90 days")
+    merchant.get_by_role("link", name="All", exact=True).click()
+    expect(merchant.get_by_test_id("returns-period")).to_contain_text("All orders")

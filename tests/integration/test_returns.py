@@ -13,7 +13,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from storefront import Notification, OrderItem, Variant, db, utcnow
 from storefront.models import OrderStatusChange
-from storefront.plugins.returns.analytics import category_rates, product_rates, top_reasons
+from storefront.plugins.returns.analytics import (
+    category_rates,
+    flagged_products,
+    product_rates,
+    top_reasons,
+)
 from storefront.plugins.returns.models import ReturnItem, ReturnRequest
 from storefront.plugins.returns.policy import new_rma
 
@@ -293,3 +298,157 @@ def test_queue_search_by_order_number_stays_in_the_shop(shop, make, client_for, 
         f"/admin/beta/returns/?show=all&q={alpha_order.number}"
     )
     assert rma not in beta_page.text
+
+
+def an_old_order_sent_back_today(shop, make) -> None:
+    """Alice bought five sneakers 200 days ago and asks today to return all five."""
+    order = make.order(shop.alpha, shop.alice, shop.sneaker, status="completed", quantity=5)
+    order.created_at = utcnow() - timedelta(days=200)
+    request = ReturnRequest(
+        merchant_id=shop.alpha.id,
+        order_id=order.id,
+        user_id=shop.alice.id,
+        rma=new_rma(),
+        kind="refund",
+        reason="quality",
+    )
+    request.items = [ReturnItem(order_item_id=order.items[0].id, quantity=5)]
+    db.session.add(request)
+    db.session.commit()
+
+
+def test_return_rates_count_the_orders_of_the_window_and_their_returns(
+    shop, make, client_for, owner_client
+):
+    for variant in shop.sneaker.variants:
+        variant.stock = 100
+    orders = [
+        make.order(shop.alpha, shop.alice, shop.sneaker, status="completed") for _ in range(5)
+    ]
+    db.session.commit()
+    ask(client_for(shop.alice), orders[0], reason="wrong_size")
+    an_old_order_sent_back_today(shop, make)
+    beta_sells_and_takes_back(shop, make)
+
+    # the old order's return was asked for today, but it counts with its order: outside 90 days
+    recent = [("Leather Sneaker", "sneaker", "Shoes", 5, 1, 0.2)]
+    assert product_rates(shop.alpha.id) == recent == product_rates(shop.alpha.id, 30)
+    assert category_rates(shop.alpha.id) == [("Shoes", 5, 1, 0.2)]
+    assert top_reasons(shop.alpha.id) == [("wrong_size", 1)]
+    assert [p.name for p in flagged_products(shop.alpha.id)] == ["Leather Sneaker"]
+    for days in (365, None):
+        assert product_rates(shop.alpha.id, days) == [
+            ("Leather Sneaker", "sneaker", "Shoes", 10, 6, 0.6)
+        ]
+        assert category_rates(shop.alpha.id, days) == [("Shoes", 10, 6, 0.6)]
+        assert top_reasons(shop.alpha.id, days) == [("quality", 1), ("wrong_size", 1)]
+    assert product_rates(shop.beta.id, None) == [("Silk Quilt", "quilt", "Bedding", 3, 3, 1.0)]
+
+    default = owner_client.get("/admin/alpha/returns/analytics").text
+    assert "Orders placed in the last 90 days" in default and "20 %" in default
+    assert "60 %" not in default and "Quality problem" not in default
+    everything = owner_client.get("/admin/alpha/returns/analytics?days=all").text
+    assert "All orders" in everything and "60 %" in everything and "Silk Quilt" not in everything
+    junk = owner_client.get("/admin/alpha/returns/analytics?days=7%27").text
+    assert "Orders placed in the last 90 days" in junk
+    card = owner_client.get("/admin/alpha/").text
+    assert 'data-testid="returns-flagged"' in card and "last 90 days" in card
+    assert "20 %" in card and "days=90" in card
+
+
+def test_the_dashboard_flags_a_product_behind_many_rarely_sold_ones(shop, make):
+    """The threshold applies before the card's limit: one-offs returned once rank higher."""
+    for product in (shop.duvet, shop.tee):
+        order = make.order(shop.alpha, shop.alice, product, status="completed")
+        request = ReturnRequest(
+            merchant_id=shop.alpha.id,
+            order_id=order.id,
+            user_id=shop.alice.id,
+            rma=new_rma(),
+            kind="refund",
+            reason="quality",
+        )
+        request.items = [ReturnItem(order_item_id=order.items[0].id, quantity=1)]
+        db.session.add(request)
+    an_old_order_sent_back_today(shop, make)
+    db.session.commit()
+    assert flagged_products(shop.alpha.id) == []
+    flagged = flagged_products(shop.alpha.id, 365)
+    assert [(p.name, p.sold, p.returned, p.rate) for p in flagged] == [
+        ("Leather Sneaker", 5, 5, 1.0)
+    ]
+    assert all(isinstance(p.sold, int) and isinstance(p.rate, float) for p in flagged)
+
+
+def file_returns(user, orders: list, count: int, first: int = 0) -> list[str]:
+    """`count` requests of `user`, an hour apart, newest first, cycling through `orders`.
+
+    Their RMAs are RMA-TEST-0000 onwards (from `first`), so a page's list can be read back.
+    """
+    now, rmas = utcnow(), []
+    for n in range(first, first + count):
+        order = orders[n % len(orders)]
+        rma = f"RMA-TEST-{n:04d}"
+        request = ReturnRequest(
+            merchant_id=order.merchant_id,
+            order_id=order.id,
+            user_id=user.id,
+            rma=rma,
+            kind="exchange" if n % 2 else "refund",
+            reason="wrong_size",
+            created_at=now - timedelta(hours=n),
+        )
+        request.items = [ReturnItem(order_item_id=order.items[0].id, quantity=1)]
+        db.session.add(request)
+        rmas.append(rma)
+    db.session.commit()
+    return rmas
+
+
+def shown_rmas(page: str) -> list[str]:
+    return re.findall(r"<strong>(RMA-TEST-\d{4})</strong>", page)
+
+
+def test_my_returns_come_twenty_to_a_page_newest_first(shop, delivered, client_for):
+    rmas = file_returns(shop.alice, [delivered], 25)
+    alice = client_for(shop.alice)
+    first = alice.get("/shop/alpha/account/returns").text
+    assert shown_rmas(first) == rmas[:20]
+    assert "Page 1 of 2" in first and "page=2" in first
+    assert f"Order {delivered.number}" in first and "1 × Leather Sneaker" in first
+    assert shown_rmas(alice.get("/shop/alpha/account/returns?page=2").text) == rmas[20:]
+    for past_the_end in ("3", "99", str(10**15)):
+        page = alice.get(f"/shop/alpha/account/returns?page={past_the_end}")
+        assert page.status_code == 200 and shown_rmas(page.text) == rmas[20:]
+        assert "Page 2 of 2" in page.text
+    for junk in ("0", "-3", "x"):
+        assert shown_rmas(alice.get(f"/shop/alpha/account/returns?page={junk}").text) == rmas[:20]
+
+    bob = client_for(shop.bob).get("/shop/alpha/account/returns?page=2").text
+    assert shown_rmas(bob) == [] and "No returns." in bob
+    elsewhere = alice.get("/shop/beta/account/returns").text
+    assert shown_rmas(elsewhere) == [] and "No returns." in elsewhere
+
+
+def test_my_returns_queries_do_not_grow(shop, make, client_for, count_queries):
+    """A full page of requests, each on its own order, costs what a single request costs."""
+    for variant in shop.sneaker.variants:
+        variant.stock = 100
+    orders = [
+        make.order(shop.alpha, shop.alice, shop.sneaker, status="completed") for _ in range(20)
+    ]
+    db.session.commit()
+    alice = client_for(shop.alice)
+
+    def queries() -> int:
+        alice.get("/shop/alpha/account/returns")
+        # the requests share the test's session: without this, orders it made load for free
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert alice.get("/shop/alpha/account/returns").status_code == 200
+        return counter.count
+
+    file_returns(shop.alice, orders, 1)
+    few = queries()
+    file_returns(shop.alice, orders, 19, first=1)
+    assert queries() == few

@@ -17,13 +17,16 @@ OUTCOMES = ("reached", "no_answer", "busy", "wrong_number")
 
 class ContactRequest(db.Model):
     __tablename__ = "callbacks_request"
-    __table_args__ = (Index("ix_callbacks_queue", "merchant_id", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_callbacks_queue", "merchant_id", "status", "created_at"),
+        # A shopper's messages, newest first, read in index order and counted from the index
+        # alone; it leads with user_id, so it also serves what a user_id index did.
+        Index("ix_callbacks_mine", "user_id", "merchant_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchant.id", ondelete="CASCADE"))
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL"), index=True
-    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(32))
     topic: Mapped[str] = mapped_column(String(16))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import raiseload
 
 from storefront import (
     Order,
@@ -22,6 +26,8 @@ from .models import ContactMessage, ContactRequest
 from .service import due_at, hours_for, open_request, target_minutes
 
 shop_bp = Blueprint("callbacks", __name__, template_folder="templates")
+PER_PAGE = 20
+MAX_PAGE = 100_000
 
 
 def context_order() -> Order | None:
@@ -110,16 +116,58 @@ def own_request(request_id: int) -> ContactRequest:
     return found
 
 
+def page_arg() -> int:
+    """The `page` query argument; junk, negative or absurd values never reach the database."""
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), MAX_PAGE)
+
+
+def last_messages(requests: Sequence[ContactRequest]) -> dict[int, str]:
+    """The newest message of each request, in one query whatever the page holds.
+
+    The list shows only that one; loading each conversation whole (the model's default)
+    would read every message a shopper and the shop ever wrote to print one per row.
+    """
+    if not requests:
+        return {}
+    newest = (
+        select(func.max(ContactMessage.id))
+        .where(ContactMessage.request_id.in_([r.id for r in requests]))
+        .group_by(ContactMessage.request_id)
+    )
+    rows = db.session.execute(
+        select(ContactMessage.request_id, ContactMessage.body).where(ContactMessage.id.in_(newest))
+    )
+    return {request_id: body for request_id, body in rows}
+
+
+def my_requests(user_id: int) -> Select:
+    """A shopper's requests in this shop, newest first: the order of ix_callbacks_mine.
+
+    Conversations and call attempts, which the model loads with every request, are left
+    unread (`last_messages` fetches the one message a row shows).
+    """
+    return (
+        tenant_select(ContactRequest)
+        .where(ContactRequest.user_id == user_id)
+        .options(raiseload(ContactRequest.messages), raiseload(ContactRequest.attempts_log))
+        .order_by(ContactRequest.created_at.desc(), ContactRequest.id.desc())
+    )
+
+
 @shop_bp.route("/shop/<merchant>/account/messages")
 @login_required
 def mine():
-    requests = db.session.scalars(
-        tenant_select(ContactRequest)
-        .where(ContactRequest.user_id == current_user.id)
-        .order_by(ContactRequest.created_at.desc())
-        .limit(100)
-    ).all()
-    return render_template("callbacks/mine.html", requests=requests, topics=TOPIC_LABELS)
+    """The shopper's requests in this shop, a page at a time, like any inbox."""
+    listing = db.paginate(
+        my_requests(current_user.id), page=page_arg(), per_page=PER_PAGE, error_out=False
+    )
+    return render_template(
+        "callbacks/mine.html",
+        requests=listing,
+        last=last_messages(listing.items),
+        topics={code: str(label) for code, label in TOPIC_LABELS.items()},
+    )
 
 
 @shop_bp.route("/shop/<merchant>/account/messages/<int:request_id>", methods=["GET", "POST"])

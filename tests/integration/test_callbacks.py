@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, insert, select
+from flask import g
+from sqlalchemy import func, insert, select, text
 
 from storefront import Notification, db, utcnow
-from storefront.plugins.callbacks import open_requests
+from storefront.plugins.callbacks import open_requests, shop_views
 from storefront.plugins.callbacks.business_time import BusinessHours
-from storefront.plugins.callbacks.models import ContactRequest
+from storefront.plugins.callbacks.models import ContactMessage, ContactRequest
 from storefront.plugins.callbacks.service import due_at, hours_for, is_overdue
 from storefront.testing import QueryCounter
 
@@ -430,3 +431,109 @@ def test_overdue_cutoff_agrees_with_due_times_to_the_microsecond():
                     due = hours.add_minutes(start, minutes)
                     late = due is not None and now > due
                     assert bool(cutoff and cutoff.covers(start)) == late, (now, minutes, start)
+
+
+# -- a shopper's messages, paged ----------------------------------------------------------
+
+MY_ROW = re.compile(r"<small>([^<]*)</small></li>")
+
+
+def shopper_requests(merchant, user, count: int, first: int = 0) -> None:
+    """Requests of `user`, request `first` the newest, an hour apart, each a short thread.
+
+    Each opens with "Opening n" and ends with the shop's "Latest n": the list must show the
+    latest message of each, never the first.
+    """
+    now = utcnow()
+    rows = [
+        {
+            "merchant_id": merchant.id,
+            "user_id": user.id,
+            "name": user.name,
+            "topic": "order",
+            "mode": "reply",
+            "status": "waiting",
+            "created_at": now - timedelta(hours=n),
+        }
+        for n in range(first, first + count)
+    ]
+    statement = insert(ContactRequest).returning(ContactRequest.id, sort_by_parameter_order=True)
+    ids = db.session.scalars(statement, rows).all()
+    for n, request_id in enumerate(ids, start=first):
+        db.session.execute(
+            insert(ContactMessage),
+            [
+                {"request_id": request_id, "author_id": user.id, "body": f"Opening {n}"},
+                {"request_id": request_id, "from_shop": True, "body": f"Latest {n}"},
+            ],
+        )
+    db.session.commit()
+
+
+def my_rows(page: str) -> list[str]:
+    """The message shown on each row of "My messages", top to bottom."""
+    start = page.find('data-testid="my-messages"')
+    return MY_ROW.findall(page[start : page.find("</ul>", start)]) if start >= 0 else []
+
+
+def test_my_messages_are_paged_newest_first_with_each_latest_message(open_shop, client_for):
+    shopper_requests(open_shop.alpha, open_shop.alice, 25)
+    alice = client_for(open_shop.alice)
+    first = alice.get("/shop/alpha/account/messages").text
+    second = alice.get("/shop/alpha/account/messages?page=2").text
+    assert my_rows(first) == [f"Latest {n}" for n in range(20)]
+    assert my_rows(second) == [f"Latest {n}" for n in range(20, 25)]
+    assert "Opening" not in first + second
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert "Page 2 of 2" in second
+
+
+@pytest.mark.parametrize("page", ["3", "99", str(10**30), "0", "-2", "junk"])
+def test_my_messages_answer_any_page_argument(open_shop, client_for, page):
+    shopper_requests(open_shop.alpha, open_shop.alice, 3)
+    response = client_for(open_shop.alice).get(f"/shop/alpha/account/messages?page={page}")
+    assert response.status_code == 200
+    if page in ("0", "-2", "junk"):  # read as the first page
+        assert my_rows(response.text) == ["Latest 0", "Latest 1", "Latest 2"]
+    else:  # past the end: empty, with the way back
+        assert my_rows(response.text) == [] and "This page is empty." in response.text
+
+
+def test_other_shoppers_and_shops_never_see_my_messages(open_shop, client_for):
+    shopper_requests(open_shop.alpha, open_shop.alice, 3)
+    shopper_requests(open_shop.alpha, open_shop.bob, 1, first=7)
+    alice, bob = client_for(open_shop.alice), client_for(open_shop.bob)
+    assert my_rows(bob.get("/shop/alpha/account/messages").text) == ["Latest 7"]
+    assert "Latest 7" not in alice.get("/shop/alpha/account/messages").text
+    elsewhere = alice.get("/shop/beta/account/messages").text
+    assert my_rows(elsewhere) == [] and "No messages yet." in elsewhere
+
+
+def test_my_messages_page_does_not_grow_with_requests(open_shop, client_for, count_queries):
+    alice = client_for(open_shop.alice)
+    url = "/shop/alpha/account/messages"
+    shopper_requests(open_shop.alpha, open_shop.alice, 3)
+    few = queries(alice, url, count_queries).count
+    shopper_requests(open_shop.alpha, open_shop.alice, 57, first=3)  # 60 in all, 3 pages
+    many = queries(alice, url, count_queries)
+    assert many.count == few
+    assert "callbacks_attempt" not in " ".join(many.statements)
+    assert len(my_rows(alice.get(url).text)) == 20
+
+
+def test_my_messages_are_read_in_index_order(open_shop, app):
+    """No sort step: a page of a shopper's messages skips index entries, however many."""
+    with app.test_request_context():
+        g.merchant = open_shop.alpha
+        query = shop_views.my_requests(open_shop.alice.id).offset(100).limit(20)
+        sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    if db.engine.dialect.name == "postgresql":
+        # An empty test table makes a scan look cheapest; ask which index can give the order.
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = " ".join(row[0] for row in db.session.execute(text(f"EXPLAIN {sql}")))
+        db.session.rollback()
+        assert "ix_callbacks_mine" in plan and "Sort" not in plan, plan
+    else:
+        plan = " ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+        assert "USING INDEX ix_callbacks_mine" in plan and "TEMP B-TREE" not in plan, plan

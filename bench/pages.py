@@ -21,13 +21,15 @@ BARE_TEMPLATE = """<!doctype html><meta charset="utf-8"><title>{{ p.name }}</tit
 
 
 def seed(app, reviews: int = 200, faq: int = 50) -> str:
-    from storefront import Category, Merchant, OrderItem, Product, User, Variant, db, utcnow
+    from storefront import Merchant, OrderItem, User, db, utcnow
     from storefront.orders import CartLine, change_status, mark_paid, place_order
     from storefront.plugins.faq.models import FaqEntry, FaqQuestion
     from storefront.plugins.reviews.models import Review
     from storefront.plugins.reviews.rules import refresh_summary
     from storefront.plugins.tracking.models import Shipment
     from storefront.shops import create_shop
+
+    from .scale import catalogue
 
     with app.app_context():
         db.create_all()
@@ -36,22 +38,7 @@ def seed(app, reviews: int = 200, faq: int = 50) -> str:
         db.session.add_all([owner, shopper])
         db.session.flush()
         merchant: Merchant = create_shop("bench", "Bench", owner)
-        category = Category(merchant_id=merchant.id, slug="shoes", name="Shoes", kind="shoes")
-        db.session.add(category)
-        db.session.flush()
-        product = Product(
-            merchant_id=merchant.id,
-            category_id=category.id,
-            slug="runner",
-            name="Runner",
-            description="A shoe.",
-            price_minor=69900,
-        )
-        product.variants = [
-            Variant(sku=f"R-{s}", size=str(s), colour="White", stock=1000) for s in range(36, 46)
-        ]
-        db.session.add(product)
-        db.session.flush()
+        product = catalogue(merchant)
         order = place_order(
             merchant,
             shopper,
@@ -75,7 +62,7 @@ def seed(app, reviews: int = 200, faq: int = 50) -> str:
         for n in range(faq):
             entry = FaqEntry(
                 merchant_id=merchant.id,
-                category_id=category.id if n % 2 else None,
+                category_id=product.category_id if n % 2 else None,
                 question=f"Question {n}?",
                 answer=f"Answer **{n}**.",
                 topic="care",

@@ -30,3 +30,18 @@ def field_errors(html: str) -> dict[str, list[str]]:
         messages = re.findall(r'<p class="error" role="alert">(.*?)</p>', block, flags=re.S)
         errors[name.group(1) if name else "?"] = [m.strip() for m in messages]
     return errors
+
+
+SHIPPING = {
+    "recipient": "Alice",
+    "phone": "13800138000",
+    "line1": "1 Road",
+    "city": "Shanghai",
+    "payment": "test",
+}
+
+
+def buy_sneaker(client, shop, variant: int = 0):
+    """Put one of alpha's sneakers in the cart and check out; the checkout's response."""
+    client.post("/shop/alpha/p/sneaker/add", data={"variant": shop.sneaker.variants[variant].id})
+    return client.post("/shop/alpha/checkout", data=SHIPPING)

@@ -11,7 +11,7 @@ from storefront import db
 from storefront.events import MAX_ATTEMPTS
 from storefront.models import EventDelivery, Order, OutboxEvent, utcnow
 from storefront.orders import CartLine, place_order
-from tests.core_helpers import with_test_plugins
+from tests.core_helpers import buy_sneaker, with_test_plugins
 from tests.plugins_for_tests import core_events, core_events_other
 
 
@@ -177,17 +177,7 @@ def test_a_dead_delivery_can_be_retried(app, shop, deliver_events):
 def test_a_failing_handler_never_breaks_checkout(shop, client_for):
     core_events.failing["order_placed"] = True
     shopper = client_for(shop.alice)
-    shopper.post("/shop/alpha/p/sneaker/add", data={"variant": shop.sneaker.variants[0].id})
-    response = shopper.post(
-        "/shop/alpha/checkout",
-        data={
-            "recipient": "Alice",
-            "phone": "13800138000",
-            "line1": "1 Road",
-            "city": "Shanghai",
-            "payment": "test",
-        },
-    )
+    response = buy_sneaker(shopper, shop)
     assert response.status_code == 302
     order = db.session.scalar(select(Order))
     assert order.status == "awaiting_shipment"
@@ -210,18 +200,7 @@ def test_a_plugin_off_for_the_merchant_gets_no_event(shop, app, deliver_events, 
 def test_the_worker_delivers_when_inline_delivery_is_off(app, shop, client_for):
     from storefront.cli import main
 
-    shopper = client_for(shop.alice)
-    shopper.post("/shop/alpha/p/sneaker/add", data={"variant": shop.sneaker.variants[0].id})
-    shopper.post(
-        "/shop/alpha/checkout",
-        data={
-            "recipient": "Alice",
-            "phone": "13800138000",
-            "line1": "1 Road",
-            "city": "Shanghai",
-            "payment": "test",
-        },
-    )
+    buy_sneaker(client_for(shop.alice), shop)
     number = db.session.scalar(select(Order.number))
     assert number and core_events.received == []
 

@@ -263,9 +263,8 @@ def beta_sells_and_takes_back(shop, make) -> None:
     db.session.commit()
 
 
-def test_return_rates_add_up_only_the_shops_own_orders_and_returns(
-    shop, make, client_for, owner_client
-):
+def five_sneakers_one_back(shop, make, client_for) -> None:
+    """Alpha sells five sneakers in five orders; Alice sends one back (20 %: flagged)."""
     for variant in shop.sneaker.variants:
         variant.stock = 100
     orders = [
@@ -273,6 +272,12 @@ def test_return_rates_add_up_only_the_shops_own_orders_and_returns(
     ]
     db.session.commit()
     ask(client_for(shop.alice), orders[0], reason="wrong_size")
+
+
+def test_return_rates_add_up_only_the_shops_own_orders_and_returns(
+    shop, make, client_for, owner_client
+):
+    five_sneakers_one_back(shop, make, client_for)
     beta_sells_and_takes_back(shop, make)
 
     # 1 of 5 sneakers back: 20 %, just enough to flag; beta's four stray units would make it 1/9
@@ -320,13 +325,7 @@ def an_old_order_sent_back_today(shop, make) -> None:
 def test_return_rates_count_the_orders_of_the_window_and_their_returns(
     shop, make, client_for, owner_client
 ):
-    for variant in shop.sneaker.variants:
-        variant.stock = 100
-    orders = [
-        make.order(shop.alpha, shop.alice, shop.sneaker, status="completed") for _ in range(5)
-    ]
-    db.session.commit()
-    ask(client_for(shop.alice), orders[0], reason="wrong_size")
+    five_sneakers_one_back(shop, make, client_for)
     an_old_order_sent_back_today(shop, make)
     beta_sells_and_takes_back(shop, make)
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from storefront import db
 from storefront.models import EventDelivery, OutboxEvent
 from storefront.plugin_settings import set_enabled
-from tests.core_helpers import TEST_PLUGINS, with_test_plugins
+from tests.core_helpers import TEST_PLUGINS, buy_sneaker, with_test_plugins
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -186,21 +186,6 @@ def test_sigterm_lets_the_worker_finish_the_delivery_in_hand(
     assert delivery().status == "done"
 
 
-def checkout(client, shop) -> None:
-    client.post("/shop/alpha/p/sneaker/add", data={"variant": shop.sneaker.variants[0].id})
-    response = client.post(
-        "/shop/alpha/checkout",
-        data={
-            "recipient": "Alice",
-            "phone": "13800138000",
-            "line1": "1 Road",
-            "city": "Shanghai",
-            "payment": "test",
-        },
-    )
-    assert response.status_code == 302, response.text
-
-
 def blocked_on_the_doorbell(redis_url: str) -> bool:
     import redis
 
@@ -219,7 +204,7 @@ def test_with_redis_the_worker_wakes_as_soon_as_an_order_is_placed(
     )
     try:
         wait_for(lambda: blocked_on_the_doorbell(redis_url), timeout=30)
-        checkout(client_for(shop.alice), shop)
+        assert buy_sneaker(client_for(shop.alice), shop).status_code == 302
         waited = wait_for(lambda: (handler_dir / "delivered").exists(), timeout=10)
         stopped = time.monotonic()
         worker.terminate()
@@ -320,7 +305,7 @@ def test_a_redis_that_is_down_or_hangs_costs_the_shopper_nothing(app, shop, clie
     assert app.config["RATELIMIT_STORAGE_URI"] == app.config["REDIS_URL"]
     started = time.monotonic()
     shopper = client_for(shop.alice)
-    checkout(shopper, shop)
+    assert buy_sneaker(shopper, shop).status_code == 302
     wrong = client_for(shop.bob).post("/login", data={"email": shop.bob.email, "password": "wrong"})
     assert wrong.status_code == 200 and "email or password" in wrong.text.lower()
     assert time.monotonic() - started < 5

@@ -10,6 +10,7 @@ from .cart import CartRow
 from .events import emit
 from .extensions import csrf, db, limiter
 from .formatting import markdown, money
+from .fragments import cached as cached_fragment
 from .models import (
     CATEGORY_KINDS,
     Category,
@@ -87,6 +88,7 @@ __all__ = [
     "notify_staff",
     "owner_required",
     "render_template",
+    "cached_fragment",
     "require_enabled",
     "save_bytes",
     "save_uploads",

@@ -6,7 +6,7 @@ from flask import url_for
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from storefront import Link, PluginInfo, hookimpl, render_template
+from storefront import Link, PluginInfo, cached_fragment, hookimpl, render_template
 from storefront import lazy_gettext as _l
 
 from . import models  # noqa: F401  (tables)
@@ -48,16 +48,22 @@ def product_sections(product, scope):
     # The page carries the first few; the rest live on the product's answers page, so a
     # product with fifty answers costs the product page no more than one with five.
     entries, more = first_answers(product, settings["shown"])
-    return Markup(
-        render_template(
-            "faq/section.html",
-            product=product,
-            entries=entries,
-            more=more,
-            allow_questions=settings["allow_questions"],
-            mine=own_questions_about(product),
+
+    def render() -> Markup:
+        return Markup(
+            render_template(
+                "faq/section.html",
+                product=product,
+                entries=entries,
+                more=more,
+                allow_questions=settings["allow_questions"],
+                mine=own_questions_about(product),
+            )
         )
-    )
+
+    shown = tuple((e.id, e.updated_at) for e in entries)
+    key = ("faq", product.id, product.slug, more, settings["allow_questions"], shown)
+    return cached_fragment(key, render)
 
 
 @hookimpl

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from storefront import Link, PluginInfo, hookimpl, render_template
+from storefront import Link, PluginInfo, cached_fragment, hookimpl, render_template
 from storefront import lazy_gettext as _l
 
 from . import models  # noqa: F401  (tables)
@@ -94,16 +94,28 @@ def product_sections(product, scope):
 
     summary = summary_of(product)
     listing = newest_three(product, summary)
-    return Markup(
-        render_template(
-            "reviews/section.html",
-            product=product,
-            summary=summary,
-            listing=listing,
-            fit_lines=summary_lines(summary.answers) if summary else [],
-            gallery=recent_photos(product, summary),
+
+    def render() -> Markup:
+        return Markup(
+            render_template(
+                "reviews/section.html",
+                product=product,
+                summary=summary,
+                listing=listing,
+                fit_lines=summary_lines(summary.answers) if summary else [],
+                gallery=recent_photos(product, summary),
+            )
         )
+
+    if summary is not None and summary.with_photos:
+        return render()  # photos change without touching the rows the key is made of
+    shown = (
+        (summary.count, summary.total, repr(summary.histogram), repr(summary.answers))
+        if summary
+        else None
     )
+    reviews = tuple((r.id, r.updated_at, r.user.name) for r in listing.reviews)
+    return cached_fragment(("reviews", product.id, product.slug, shown, reviews), render)
 
 
 @hookimpl

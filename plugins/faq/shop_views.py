@@ -214,11 +214,12 @@ def product_answers(product_slug: str):
         abort(404)
     require_enabled("faq", Scope(g.merchant, product.category))
     pagination = db.paginate(
-        answers_about(product),
-        page=page_number(),
-        per_page=ANSWERS_PER_PAGE,
-        error_out=False,
+        answers_about(product), page=page_number(), per_page=ANSWERS_PER_PAGE, error_out=False
     )
+    if not pagination.items and pagination.page > 1:
+        # past the end (an old link): the last page rather than "no answers" under a count
+        last = max(pagination.pages, 1)
+        return redirect(url_for("faq.product_answers", product_slug=product.slug, page=last))
     return render_template("faq/product_answers.html", product=product, pagination=pagination)
 
 

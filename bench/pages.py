@@ -20,6 +20,21 @@ BARE_TEMPLATE = """<!doctype html><meta charset="utf-8"><title>{{ p.name }}</tit
 <li>{{ v.label }} {{ v.stock }}</li>{% endfor %}</ul>"""
 
 
+def shop_app(folder: str, url: str):
+    """The app every benchmark measures: all five plugins, and no rate limits to hit."""
+    from storefront import create_app
+
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "STOREFRONT_PLUGINS": PLUGINS,
+            "RATELIMIT_ENABLED": False,
+        },
+        instance_path=folder,
+    )
+
+
 def seed(app, reviews: int = 200, faq: int = 50) -> str:
     from storefront import Merchant, OrderItem, User, db, utcnow
     from storefront.orders import CartLine, change_status, mark_paid, place_order
@@ -156,20 +171,12 @@ def run(rounds: int = 200, database_url: str | None = None) -> dict[str, float]:
 
 
 def _measure(rounds: int, folder: str, url: str) -> dict[str, float]:
-    from storefront import create_app, db
+    from storefront import db
     from storefront.plugin_settings import set_enabled
 
     from . import scratch
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "STOREFRONT_PLUGINS": PLUGINS,
-            "RATELIMIT_ENABLED": False,
-        },
-        instance_path=folder,
-    )
+    app = shop_app(folder, url)
     path = seed(app)
     with app.app_context():
         scratch.analyze(db)

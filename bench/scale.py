@@ -19,7 +19,7 @@ from datetime import timedelta
 from sqlalchemy import event, insert, select
 
 from . import scratch
-from .pages import PLUGINS
+from .pages import shop_app
 
 WARN_RATIO = 2.0
 PHONE = "+8613800138000"
@@ -452,18 +452,10 @@ def measure_pages(app, shops: dict[str, Shop], engine, rounds: int) -> dict[str,
 
 def run(postgres_url: str | None = None, rounds: int = 25) -> dict[str, float | str]:
     """Seed both shops (SQLite, or a scratch schema in the PostgreSQL database), then measure."""
-    from storefront import create_app, db
+    from storefront import db
 
     with scratch.database(postgres_url, "scale") as (folder, url):
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": url,
-                "SECRET_KEY": "bench",
-                "STOREFRONT_PLUGINS": PLUGINS,
-                "RATELIMIT_ENABLED": False,
-            },
-            instance_path=folder,
-        )
+        app = shop_app(folder, url)
         started = time.perf_counter()
         with app.app_context():
             db.create_all()

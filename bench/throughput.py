@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import scratch
-from .pages import PLUGINS, seed
+from .pages import PLUGINS, seed, shop_app
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -167,12 +167,9 @@ def gunicorn(target: str, env: dict[str, str], probe: str, log: Path) -> Iterato
 
 def seed_shop(folder: str, url: str) -> tuple[str, str]:
     """The product-page benchmark's shop; returns the product and category paths."""
-    from storefront import create_app, db
+    from storefront import db
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "STOREFRONT_PLUGINS": PLUGINS},
-        instance_path=folder,
-    )
+    app = shop_app(folder, url)
     product_path = seed(app)
     with app.app_context():
         scratch.analyze(db)

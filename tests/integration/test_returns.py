@@ -231,6 +231,22 @@ def test_queue_filters_by_reason_and_analytics_flag_returned_products(
     assert 'data-testid="returns-flagged"' in owner_client.get("/admin/alpha/").text
 
 
+def send_back(order, lines: list[tuple[int, int]], reason: str = "quality", **fields):
+    """A refund request for (order item id, quantity) lines of `order`, by its buyer."""
+    request = ReturnRequest(
+        merchant_id=order.merchant_id,
+        order_id=order.id,
+        user_id=order.user_id,
+        rma=fields.pop("rma", None) or new_rma(),
+        kind=fields.pop("kind", "refund"),
+        reason=reason,
+        **fields,
+    )
+    request.items = [ReturnItem(order_item_id=item, quantity=qty) for item, qty in lines]
+    db.session.add(request)
+    return request
+
+
 def beta_sells_and_takes_back(shop, make) -> None:
     """Beta sells three quilts and takes all three back; one of its lines names alpha's sneaker.
 
@@ -247,19 +263,7 @@ def beta_sells_and_takes_back(shop, make) -> None:
     )
     order.items.append(stray)
     db.session.flush()
-    request = ReturnRequest(
-        merchant_id=shop.beta.id,
-        order_id=order.id,
-        user_id=shop.bob.id,
-        rma=new_rma(),
-        kind="refund",
-        reason="quality",
-    )
-    request.items = [
-        ReturnItem(order_item_id=order.items[0].id, quantity=3),
-        ReturnItem(order_item_id=stray.id, quantity=4),
-    ]
-    db.session.add(request)
+    send_back(order, [(order.items[0].id, 3), (stray.id, 4)])
     db.session.commit()
 
 
@@ -309,16 +313,7 @@ def an_old_order_sent_back_today(shop, make) -> None:
     """Alice bought five sneakers 200 days ago and asks today to return all five."""
     order = make.order(shop.alpha, shop.alice, shop.sneaker, status="completed", quantity=5)
     order.created_at = utcnow() - timedelta(days=200)
-    request = ReturnRequest(
-        merchant_id=shop.alpha.id,
-        order_id=order.id,
-        user_id=shop.alice.id,
-        rma=new_rma(),
-        kind="refund",
-        reason="quality",
-    )
-    request.items = [ReturnItem(order_item_id=order.items[0].id, quantity=5)]
-    db.session.add(request)
+    send_back(order, [(order.items[0].id, 5)])
     db.session.commit()
 
 
@@ -359,16 +354,7 @@ def test_the_dashboard_flags_a_product_behind_many_rarely_sold_ones(shop, make):
     """The threshold applies before the card's limit: one-offs returned once rank higher."""
     for product in (shop.duvet, shop.tee):
         order = make.order(shop.alpha, shop.alice, product, status="completed")
-        request = ReturnRequest(
-            merchant_id=shop.alpha.id,
-            order_id=order.id,
-            user_id=shop.alice.id,
-            rma=new_rma(),
-            kind="refund",
-            reason="quality",
-        )
-        request.items = [ReturnItem(order_item_id=order.items[0].id, quantity=1)]
-        db.session.add(request)
+        send_back(order, [(order.items[0].id, 1)])
     an_old_order_sent_back_today(shop, make)
     db.session.commit()
     assert flagged_products(shop.alpha.id) == []
@@ -379,8 +365,8 @@ def test_the_dashboard_flags_a_product_behind_many_rarely_sold_ones(shop, make):
     assert all(isinstance(p.sold, int) and isinstance(p.rate, float) for p in flagged)
 
 
-def file_returns(user, orders: list, count: int, first: int = 0) -> list[str]:
-    """`count` requests of `user`, an hour apart, newest first, cycling through `orders`.
+def file_returns(orders: list, count: int, first: int = 0) -> list[str]:
+    """`count` requests by the orders' buyer, an hour apart, newest first, cycling through them.
 
     Their RMAs are RMA-TEST-0000 onwards (from `first`), so a page's list can be read back.
     """
@@ -388,17 +374,14 @@ def file_returns(user, orders: list, count: int, first: int = 0) -> list[str]:
     for n in range(first, first + count):
         order = orders[n % len(orders)]
         rma = f"RMA-TEST-{n:04d}"
-        request = ReturnRequest(
-            merchant_id=order.merchant_id,
-            order_id=order.id,
-            user_id=user.id,
+        send_back(
+            order,
+            [(order.items[0].id, 1)],
+            reason="wrong_size",
             rma=rma,
             kind="exchange" if n % 2 else "refund",
-            reason="wrong_size",
             created_at=now - timedelta(hours=n),
         )
-        request.items = [ReturnItem(order_item_id=order.items[0].id, quantity=1)]
-        db.session.add(request)
         rmas.append(rma)
     db.session.commit()
     return rmas
@@ -409,7 +392,7 @@ def shown_rmas(page: str) -> list[str]:
 
 
 def test_my_returns_come_twenty_to_a_page_newest_first(shop, delivered, client_for):
-    rmas = file_returns(shop.alice, [delivered], 25)
+    rmas = file_returns([delivered], 25)
     alice = client_for(shop.alice)
     first = alice.get("/shop/alpha/account/returns").text
     assert shown_rmas(first) == rmas[:20]
@@ -447,7 +430,7 @@ def test_my_returns_queries_do_not_grow(shop, make, client_for, count_queries):
             assert alice.get("/shop/alpha/account/returns").status_code == 200
         return counter.count
 
-    file_returns(shop.alice, orders, 1)
+    file_returns(orders, 1)
     few = queries()
-    file_returns(shop.alice, orders, 19, first=1)
+    file_returns(orders, 19, first=1)
     assert queries() == few

@@ -110,18 +110,25 @@ def _fan_out() -> None:
     db.session.commit()
 
 
+def _left_by_a_dead_worker(now):
+    return (EventDelivery.status == "running") & (EventDelivery.updated_at < now - lease())
+
+
+def _due(now):
+    """Pending and due, or claimed by a worker whose lease ran out."""
+    return or_(
+        (EventDelivery.status == "pending") & (EventDelivery.next_attempt_at <= now),
+        _left_by_a_dead_worker(now),
+    )
+
+
 def _claim(delivery_id: int) -> bool:
     """Mark a delivery running; only one worker wins the claim."""
     now = utcnow()
     result = db.session.execute(
         update(EventDelivery)
         .where(EventDelivery.id == delivery_id)
-        .where(
-            or_(
-                (EventDelivery.status == "pending") & (EventDelivery.next_attempt_at <= now),
-                (EventDelivery.status == "running") & (EventDelivery.updated_at < now - lease()),
-            )
-        )
+        .where(_due(now))
         .values(
             status="running",
             updated_at=now,
@@ -209,8 +216,7 @@ def _bury_deliveries_that_keep_killing_workers(now) -> None:
     db.session.execute(
         update(EventDelivery)
         .where(
-            EventDelivery.status == "running",
-            EventDelivery.updated_at < now - lease(),
+            _left_by_a_dead_worker(now),
             EventDelivery.attempts >= MAX_ATTEMPTS,
         )
         .values(
@@ -227,15 +233,7 @@ def _dispatch_due(limit: int) -> int:
     now = utcnow()
     _bury_deliveries_that_keep_killing_workers(now)
     ids = db.session.scalars(
-        select(EventDelivery.id)
-        .where(
-            or_(
-                (EventDelivery.status == "pending") & (EventDelivery.next_attempt_at <= now),
-                (EventDelivery.status == "running") & (EventDelivery.updated_at < now - lease()),
-            )
-        )
-        .order_by(EventDelivery.id)
-        .limit(limit)
+        select(EventDelivery.id).where(_due(now)).order_by(EventDelivery.id).limit(limit)
     ).all()
     done = 0
     for delivery_id in ids:

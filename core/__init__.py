@@ -7,10 +7,12 @@ from flask_babel import gettext, lazy_gettext, ngettext
 
 from .app import create_app
 from .cart import CartRow
+from .dispatch import HookResult, call_hook
 from .events import emit
 from .extensions import csrf, db, limiter
 from .formatting import markdown, money
 from .fragments import cached as cached_fragment
+from .hookspecs import scoped_by
 from .models import (
     CATEGORY_KINDS,
     Category,
@@ -31,11 +33,14 @@ from .notifications import NotificationChannel, notify, notify_staff
 from .orders import OrderError, change_status, status_label
 from .plugin_info import Link, PaymentError, PaymentMethod, PluginInfo
 from .plugin_manager import hookimpl
-from .rendering import HookResult, call_hook, render_template
-from .scopes import Scope
+from .rendering import render_template
+from .scopes import Scope, lines_where, scope_of
 from .tenancy import (
+    acts_on,
     category_by_slug,
     owner_required,
+    reads,
+    record_view,
     require_enabled,
     staff_role,
     tenant_get,
@@ -69,6 +74,7 @@ __all__ = [
     "User",
     "UTCDateTime",
     "Variant",
+    "acts_on",
     "call_hook",
     "category_by_slug",
     "change_status",
@@ -80,6 +86,7 @@ __all__ = [
     "hookimpl",
     "lazy_gettext",
     "limiter",
+    "lines_where",
     "markdown",
     "money",
     "ngettext",
@@ -87,11 +94,15 @@ __all__ = [
     "notify",
     "notify_staff",
     "owner_required",
+    "reads",
+    "record_view",
     "render_template",
     "cached_fragment",
     "require_enabled",
     "save_bytes",
     "save_uploads",
+    "scope_of",
+    "scoped_by",
     "staff_role",
     "status_label",
     "tenant_get",

@@ -14,11 +14,11 @@ from jinja2 import BaseLoader
 
 from . import tenancy
 from .config import load_config
+from .dispatch import call_hook
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, limiter, login_manager
 from .i18n import register_i18n, select_locale, select_timezone
 from .plugin_manager import PluginManager
-from .rendering import call_hook
 from .scopes import SettingsCache
 from .security import configure_production, register_security
 from .theming import ThemedEnvironment, ThemeLoader, register_theme_static
@@ -89,6 +89,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         only=app.config["STOREFRONT_PLUGINS"],
         use_entry_points=bool(app.config["STOREFRONT_ENTRY_POINTS"]),
         extra_modules=app.config["STOREFRONT_EXTRA_PLUGINS"],
+        strict=app.config["STOREFRONT_STRICT_PLUGINS"],
     )
     app.extensions["storefront"] = StorefrontState(manager, SettingsCache(manager))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories(manager))
@@ -135,14 +136,25 @@ def translation_directories(manager: PluginManager) -> list[str]:
 
 
 def _init_plugins(app: Flask, manager: PluginManager) -> None:
-    """Call each plugin's init_app alone, noting which blueprints it added, for the route guard."""
-    for record in manager.records.values():
+    """Call each plugin's init_app alone, noting which blueprints it added, for the route guard.
+
+    A plugin whose init_app raises is recorded as failed and left out, and the site starts
+    without it (STOREFRONT_STRICT_PLUGINS re-raises). What it registered before failing
+    stays behind the route guard, which answers 404 for a failed plugin.
+    """
+    for record in list(manager.records.values()):
         impl = getattr(record.module, "init_app", None)
         if impl is None:
             continue
         before = set(app.blueprints)
-        impl(app)
-        record.blueprints = set(app.blueprints) - before
+        try:
+            impl(app)
+        except Exception as exc:
+            if app.config["STOREFRONT_STRICT_PLUGINS"] or record.info.internal:
+                raise
+            manager.mark_failed(record.name, exc)
+        finally:
+            record.blueprints = set(app.blueprints) - before
 
 
 def _register_template_globals(app: Flask) -> None:

@@ -18,8 +18,10 @@ from typing import Any
 from flask import current_app, g, has_request_context
 from sqlalchemy import or_, select, update
 
+from .dispatch import acting, dispatch
 from .extensions import db
 from .models import EventDelivery, Merchant, OutboxEvent, utcnow
+from .scopes import Scope
 
 log = logging.getLogger("storefront.events")
 
@@ -92,8 +94,18 @@ def dispatch_if_pending(inline: bool = True) -> None:
             db.session.rollback()
 
 
+def _event_scope(event: OutboxEvent) -> Scope | None:
+    merchant = db.session.get(Merchant, event.merchant_id) if event.merchant_id else None
+    return Scope(merchant) if merchant is not None else None
+
+
 def _fan_out() -> None:
-    """Turn pending events into one delivery per plugin that implements the hook."""
+    """Turn pending events into one delivery per plugin the event reaches.
+
+    The scope follows the object: an order event reaches a plugin only when it is on for
+    at least one of the order's lines, so a plugin off for shoes hears nothing of an order
+    of shoes.
+    """
     manager = current_app.extensions["storefront"].plugins
     events = db.session.scalars(
         select(OutboxEvent)
@@ -102,8 +114,11 @@ def _fan_out() -> None:
         .limit(200)
     ).all()
     for event in events:
-        caller = getattr(manager.hook, event.name, None)
-        plugins = [impl.plugin_name for impl in caller.get_hookimpls()] if caller else []
+        if hasattr(manager.hook, event.name):
+            kwargs = {k: _deserialise(v) for k, v in event.payload.items()}
+            plugins = acting(event.name, kwargs, _event_scope(event), manager)
+        else:
+            plugins = []
         for plugin in plugins:
             db.session.add(EventDelivery(event_id=event.id, plugin=plugin))
         event.status = "fanned_out"
@@ -140,24 +155,14 @@ def _claim(delivery_id: int) -> bool:
     return result.rowcount == 1
 
 
-def _plugin_active(plugin: str, event: OutboxEvent) -> bool:
-    if event.merchant_id is None:
-        return True
-    from .scopes import Scope
-
-    merchant = db.session.get(Merchant, event.merchant_id)
-    return merchant is not None and Scope(merchant).enabled_anywhere(plugin)
-
-
 def deliver(delivery: EventDelivery) -> bool:
     manager = current_app.extensions["storefront"].plugins
     event = delivery.event
     try:
-        if _plugin_active(delivery.plugin, event):
-            caller = getattr(manager.hook, event.name)
-            impl = next(i for i in caller.get_hookimpls() if i.plugin_name == delivery.plugin)
-            kwargs = {k: _deserialise(v) for k, v in event.payload.items()}
-            impl.function(*[kwargs[a] for a in impl.argnames])
+        # Where the plugin is no longer on (switched off since), nothing is called.
+        kwargs = {k: _deserialise(v) for k, v in event.payload.items()}
+        only = (delivery.plugin,)
+        dispatch(event.name, kwargs, _event_scope(event), False, only, manager)
         delivery.status = "done"
         delivery.last_error = None
         db.session.commit()
@@ -268,16 +273,33 @@ def dead_letters(limit: int = 200) -> list[EventDelivery]:
 
 
 def run_periodic(now=None) -> None:
-    """Call every plugin's `worker_tick`, each on its own: one failing keeps the others."""
+    """Call `worker_tick` per shop and plugin, where the plugin is on somewhere in the shop.
+
+    Each (shop, plugin) pair is committed on its own: one failing keeps the others' work.
+    """
     manager = current_app.extensions["storefront"].plugins
     now = now or utcnow()
+    plugins = manager.implementers("worker_tick")
+    if not plugins:
+        return
     with _worker_context():
-        for impl in manager.hook.worker_tick.get_hookimpls():
-            try:
-                impl.function(now=now)
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                log.exception("worker_tick of %s failed", impl.plugin_name)
-                if current_app.config["STOREFRONT_STRICT_PLUGINS"]:
-                    raise
+        merchant_ids = db.session.scalars(select(Merchant.id).order_by(Merchant.id)).all()
+        for merchant_id in merchant_ids:
+            merchant = db.session.get(Merchant, merchant_id)
+            scope = Scope(merchant)
+            for plugin in plugins:
+                if plugin in scope.disabled_everywhere:
+                    continue
+                _tick(manager, plugin, merchant, scope, now)
+
+
+def _tick(manager, plugin: str, merchant: Merchant, scope: Scope, now) -> None:
+    try:
+        kwargs = {"merchant": merchant, "scope": scope, "now": now}
+        dispatch("worker_tick", kwargs, scope, False, (plugin,), manager)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("worker_tick of %s failed for shop %s", plugin, merchant.slug)
+        if current_app.config["STOREFRONT_STRICT_PLUGINS"]:
+            raise

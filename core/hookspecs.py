@@ -1,15 +1,37 @@
 """Every hook the core calls. Each docstring is the reference text in docs/hooks.md.
 
-Render hooks receive the current `scope` (a `storefront.Scope`) so that a plugin can read
-its merged settings with `scope.settings("name")`. Implementations may accept any subset
-of the arguments listed here.
+The scope follows the object. A hook marked `@scoped_by("product")` is about that
+argument: it reaches only the plugins that are on in the product's category, and its
+`scope` is that category's. `@scoped_by("products", grouped=True)` splits a listing by
+category and calls once per category with its products. A hook about an `order` reaches
+a plugin only when it is on for at least one line, and hands it those lines as `lines`.
+An unmarked hook is shop-wide: it reaches the plugins that are on somewhere in the shop,
+with the shop-wide `scope`. Implementations may accept any subset of the arguments.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pluggy
 
 hookspec = pluggy.HookspecMarker("storefront")
+
+
+def scoped_by(argument: str, grouped: bool = False) -> Callable[[Any], Any]:
+    """Name the argument whose object decides where a hook acts (plugins' hookspecs too)."""
+
+    def mark(function: Any) -> Any:
+        function.storefront_subject = (argument, grouped)
+        return function
+
+    return mark
+
+
+def subject_of(spec_function: Any) -> tuple[str | None, bool]:
+    """(argument, grouped) of a hookspec, or (None, False) for a shop-wide hook."""
+    return getattr(spec_function, "storefront_subject", (None, False))
 
 
 @hookspec
@@ -23,40 +45,57 @@ def init_app(app):
 
 
 @hookspec
+@scoped_by("product")
 def product_badges(product, scope):
     """Return Markup shown next to a product's title (rating stars), or None.
 
-    Called on product pages and in product lists; keep it to one cheap query per list,
-    or read what `product_list_loaded` prepared.
+    Called on product pages and in product lists (home, search, category), always in the
+    product's category scope; keep it to one cheap query per list, or read what
+    `product_list_loaded` prepared.
     """
 
 
 @hookspec
+@scoped_by("products", grouped=True)
 def product_list_loaded(products, scope):
-    """Called once with all products of a listing page before any badge is rendered.
+    """Called before a listing's badges are rendered, once per category on the page.
 
-    Lets a plugin load what its badges need in one query (avoids N+1). Returns nothing.
+    `products` are that category's products on the page and `scope` its scope, so a plugin
+    on for one category loads only what that category's badges need (avoids N+1).
+    Returns nothing.
     """
 
 
 @hookspec
+@scoped_by("product")
 def product_sections(product, scope):
     """Return Markup for a section of the product page (FAQ, size guide, reviews), or None."""
 
 
 @hookspec
+@scoped_by("product")
 def variant_picker_links(product, scope):
     """Return Markup placed beside the variant picker (e.g. a "Size guide" link), or None."""
 
 
 @hookspec
-def order_panels(order, scope):
-    """Return Markup for a panel on the shopper's order page (tracking, returns, review)."""
+@scoped_by("order")
+def order_panels(order, lines, scope):
+    """Return Markup for a panel on the shopper's order page (tracking, returns, review).
+
+    `lines` are the order's lines where the plugin is on; it is not called when there are
+    none. `scope` is the shop-wide scope; `storefront.scope_of(line)` gives a line's own.
+    """
 
 
 @hookspec
-def admin_order_panels(order, scope):
-    """Return Markup for a panel on the merchant's order page in the admin."""
+@scoped_by("order")
+def admin_order_panels(order, lines, scope):
+    """Return Markup for a panel on the merchant's order page in the admin.
+
+    `lines` are the order's lines where the plugin is on; it is not called when there are
+    none.
+    """
 
 
 @hookspec
@@ -70,8 +109,13 @@ def footer_links(scope):
 
 
 @hookspec
+@scoped_by("obj")
 def head_tags(page, obj, scope):
-    """Return Markup for the page's <head> (JSON-LD); `page` names the page, `obj` its subject."""
+    """Return Markup for the page's <head> (JSON-LD); `page` names the page, `obj` its subject.
+
+    On a product page `obj` is the product and the call is in its category scope; on
+    other pages it is shop-wide.
+    """
 
 
 @hookspec
@@ -93,16 +137,25 @@ def payment_methods(merchant, scope):
 
 
 @hookspec
-def order_placed(order):
-    """Event: an order was placed. Delivered through the outbox after commit, with retries."""
+@scoped_by("order")
+def order_placed(order, lines):
+    """Event: an order was placed. Delivered through the outbox after commit, with retries.
+
+    Reaches a plugin only when it is on for at least one line; `lines` are those lines.
+    """
 
 
 @hookspec
-def order_status_changed(order, old, new):
-    """Event: an order moved from status `old` to `new`. Delivered through the outbox."""
+@scoped_by("order")
+def order_status_changed(order, old, new, lines):
+    """Event: an order moved from status `old` to `new`. Delivered through the outbox.
+
+    Reaches a plugin only when it is on for at least one line; `lines` are those lines.
+    """
 
 
 @hookspec
+@scoped_by("item")
 def order_item_states(item, scope):
     """Return a set of state words for an order line ("returned", "exchanged", "reviewed").
 
@@ -112,19 +165,23 @@ def order_item_states(item, scope):
 
 
 @hookspec(firstresult=True)
-def order_delivered_at(order):
+@scoped_by("order")
+def order_delivered_at(order, lines):
     """Return the aware UTC datetime the order was delivered, or None if unknown.
 
-    A shipping plugin (tracking) answers; return windows count from this moment.
+    A shipping plugin (tracking) answers when it is on for one of the order's `lines`;
+    return windows count from this moment.
     """
 
 
 @hookspec
-def exchange_ready_to_ship(order, items, reference):
+@scoped_by("order")
+def exchange_ready_to_ship(order, items, reference, lines):
     """Event: the replacement of an approved exchange must be shipped.
 
     `items` is a list of dicts {"order_item_id", "variant_id", "quantity"}; `reference` is
-    the RMA number. A shipping plugin creates a pending shipment for it.
+    the RMA number. A shipping plugin creates a pending shipment for the items among its
+    `lines` (the lines where it is on).
     """
 
 
@@ -165,9 +222,11 @@ def import_merchant_data(merchant, data):
 
 
 @hookspec
-def worker_tick(now):
+def worker_tick(merchant, scope, now):
     """Periodic work, called by `storefront worker` about once a minute (and by `--once`).
 
+    Called once per shop where the plugin is on somewhere, with that shop's shop-wide
+    `scope`; work about a product or an order line checks `storefront.scope_of(obj)`.
     Runs inside a request context for the configured base URL (links work) and is
     committed after each plugin returns. Use it for checks no request triggers: overdue
     parcels, invitations that became due. Keep it idempotent: a tick can run twice.

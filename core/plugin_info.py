@@ -11,9 +11,18 @@ class PluginInfo:
     """What a plugin is and how it may be configured.
 
     `replaces` names a plugin that this one stands in for: wherever this one is on, the
-    replaced one is off. `category_kinds` lists the category kinds it suits (None = all);
-    it is advice for the admin, not a hard rule. `settings_form` is a WTForms form class
-    whose fields are the keys of `default_settings`.
+    replaced one is off. `settings_form` is a WTForms form class whose fields are the keys
+    of `default_settings`.
+
+    Defaults per category kind are declared here and nowhere else, so the admin, the
+    scopes and the plugin's own code all read the same numbers:
+
+    - `category_kinds`: the kinds it is on for by default (None = every kind). In a
+      category of another kind it is off unless that category itself switches it on; the
+      shop-wide switch means "wherever it suits".
+    - `kind_settings`: per kind, the settings that differ from `default_settings`
+      (a bedding category of the returns plugin allows 30 days where the default is 15).
+      A merchant's own value, shop-wide or for the category, beats them.
     """
 
     name: str
@@ -25,7 +34,32 @@ class PluginInfo:
     category_kinds: tuple[str, ...] | None = None
     settings_form: type | None = None
     default_settings: dict[str, Any] = field(default_factory=dict)
+    kind_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     internal: bool = False
+
+    def __post_init__(self) -> None:
+        unknown = {
+            key
+            for values in self.kind_settings.values()
+            for key in values
+            if key not in self.default_settings
+        }
+        if unknown:
+            raise ValueError(
+                f"plugin {self.name!r}: kind_settings name keys missing from "
+                f"default_settings: {', '.join(sorted(unknown))}"
+            )
+
+    def suits(self, kind: str | None) -> bool:
+        """Is it on by default in a category of this kind (None: shop-wide)?"""
+        return kind is None or self.category_kinds is None or kind in self.category_kinds
+
+    def defaults_for(self, kind: str | None) -> dict[str, Any]:
+        """The settings a scope of this category kind starts from, before any merchant row."""
+        values = dict(self.default_settings)
+        if kind is not None:
+            values.update(self.kind_settings.get(kind, {}))
+        return values
 
     @property
     def label(self) -> str:

@@ -1,9 +1,16 @@
-"""PluginManager: discovery, registration and scoped dispatch on top of pluggy.
+"""PluginManager: discovery, registration and the one call path into plugins.
 
 Every plugin is registered once, in the app factory. Whether it acts is decided per call:
-`hook_for(scope)` hands back a caller limited to the plugins enabled in that scope, built
-with pluggy's `subset_hook_caller` and cached by the frozenset of disabled plugins, so a
-request pays a dict look-up, not a rebuild.
+`hook_for(disabled)` hands back callers limited to the plugins that act, built with
+pluggy's `subset_hook_caller` and cached by the frozenset of plugins left out, so a call
+pays a dict look-up, not a rebuild.
+
+Every call goes through pluggy itself (`call`), so wrappers, tryfirst/trylast and
+firstresult mean what pluggy says. Failure isolation lives in each implementation: at
+registration its function is wrapped in a guard that, inside an isolating call, logs the
+exception with the plugin's name and answers None, so pluggy goes on to the next plugin.
+The guard also hands a plugin the arguments meant for it alone (`per_plugin`): an
+order-level hook gives each plugin only the order lines where it is on.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ import importlib
 import logging
 import pkgutil
 import time
-from collections.abc import Iterable, Iterator
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
@@ -35,19 +44,67 @@ class PluginError(Exception):
 
 
 class PluginRecord:
-    """An installed plugin: its module, its declaration and where it came from."""
+    """An installed plugin: its module, its declaration and where it came from.
 
-    __slots__ = ("module", "info", "source", "blueprints")
+    `failed` holds the error of a plugin that broke at start-up: it stays listed (the CLI
+    and the platform admin show why) and its routes answer 404, but it never acts.
+    """
+
+    __slots__ = ("module", "info", "source", "blueprints", "failed")
 
     def __init__(self, module: ModuleType, info: PluginInfo, source: str) -> None:
         self.module = module
         self.info = info
         self.source = source
         self.blueprints: set[str] = set()
+        self.failed: str | None = None
 
     @property
     def name(self) -> str:
         return self.info.name
+
+
+class _Call:
+    """One isolating or strict call in progress (read by the guards of the implementations)."""
+
+    __slots__ = ("name", "isolate", "per_plugin", "failed")
+
+    def __init__(self, name: str, isolate: bool, per_plugin: dict[str, dict[str, Any]]) -> None:
+        self.name = name
+        self.isolate = isolate
+        self.per_plugin = per_plugin
+        self.failed: list[str] = []
+
+
+_current_call: ContextVar[_Call | None] = ContextVar("storefront_hook_call", default=None)
+
+
+def _guard(manager: PluginManager, plugin: str, impl: Any) -> Callable[..., Any]:
+    """Wrap one implementation: its own arguments, and its failure kept to itself."""
+    function = impl.function
+    argnames = tuple(impl.argnames)
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        call = _current_call.get()
+        if call is not None and plugin in call.per_plugin:
+            own = call.per_plugin[plugin]
+            args = tuple(own.get(name, value) for name, value in zip(argnames, args, strict=True))
+        started = time.perf_counter() if manager.trace else 0.0
+        try:
+            return function(*args, **kwargs)
+        except Exception:
+            if call is None or not call.isolate:
+                raise
+            call.failed.append(plugin)
+            log.exception("plugin %s failed in hook %s", plugin, call.name)
+            return None
+        finally:
+            if manager.trace:
+                elapsed = (time.perf_counter() - started) * 1000
+                log.info("hook %s plugin=%s %.3f ms", function.__name__, plugin, elapsed)
+
+    guarded.__wrapped__ = function  # type: ignore[attr-defined]
+    return guarded
 
 
 class ScopedHook:
@@ -73,6 +130,7 @@ class PluginManager:
         self.pluggy = pluggy.PluginManager("storefront")
         self.pluggy.add_hookspecs(hookspecs)
         self.records: dict[str, PluginRecord] = {}
+        self.import_failures: dict[str, str] = {}  # module name -> error, for the CLI and admin
         self._scoped: dict[frozenset[str], ScopedHook] = {}
         self.trace = False
 
@@ -110,10 +168,23 @@ class PluginManager:
         if isinstance(own_specs, ModuleType):
             self.pluggy.add_hookspecs(own_specs)
         self.pluggy.register(module, name=info.name)
+        for caller in self.pluggy.get_hookcallers(module) or []:
+            for impl in caller.get_hookimpls():
+                if impl.plugin_name == info.name and not (impl.wrapper or impl.hookwrapper):
+                    impl.function = _guard(self, info.name, impl)
         record = PluginRecord(module, info, source)
         self.records[info.name] = record
         self._scoped.clear()
         return record
+
+    def mark_failed(self, name: str, error: BaseException) -> None:
+        """Leave a plugin that broke at start-up out of every call, keeping why."""
+        record = self.records[name]
+        record.failed = "".join(traceback.format_exception_only(error)).strip()[:2000]
+        if self.pluggy.get_plugin(name) is not None:
+            self.pluggy.unregister(name=name)
+        self._scoped.clear()
+        log.error("plugin %s failed at start-up and is left out: %s", name, record.failed)
 
     def discover(
         self,
@@ -121,11 +192,14 @@ class PluginManager:
         only: Iterable[str] | None = None,
         use_entry_points: bool = True,
         extra_modules: Iterable[str] = (),
+        strict: bool = True,
     ) -> None:
         """Register the core internals, extra modules, built-in plugins and entry points.
 
         `only` limits the built-in and entry-point plugins to those names (tests pick a set
         this way); `extra_modules` are always registered (plugins under development, tests).
+        Unless `strict`, a built-in or installed plugin that cannot be imported or registered
+        is noted in `import_failures` and left out, so one broken package cannot stop a shop.
         """
         wanted = set(only) if only is not None else None
         for module_name in internal_modules:
@@ -139,14 +213,24 @@ class PluginManager:
             try:
                 module = importlib.import_module(module_name)
             except Exception as exc:
-                raise PluginError(f"cannot import plugin {module_name}: {exc}") from exc
+                if strict:
+                    raise PluginError(f"cannot import plugin {module_name}: {exc}") from exc
+                self.import_failures[module_name] = f"{type(exc).__name__}: {exc}"[:2000]
+                log.exception("cannot import plugin %s; it is left out", module_name)
+                continue
             info = getattr(module, "info", None)
             if wanted is not None and getattr(info, "name", None) not in wanted:
                 continue
             taken = self.records.get(getattr(info, "name", None))
             if taken is not None and taken.module is module:
                 continue  # the same package found twice (built in and as an entry point)
-            self.register(module, source=source)
+            try:
+                self.register(module, source=source)
+            except Exception as exc:
+                if strict:
+                    raise
+                self.import_failures[module_name] = f"{type(exc).__name__}: {exc}"[:2000]
+                log.exception("cannot register plugin %s; it is left out", module_name)
 
     @staticmethod
     def _candidate_modules(use_entry_points: bool) -> Iterator[tuple[str, str]]:
@@ -188,7 +272,7 @@ class PluginManager:
     # -- dispatch -------------------------------------------------------------------
 
     def hook_for(self, scope_or_disabled: Any) -> ScopedHook:
-        """Callers limited to what is enabled in a scope (or for an explicit disabled set)."""
+        """Callers limited to what acts in a scope (or without an explicit set of plugins)."""
         disabled = getattr(scope_or_disabled, "disabled", scope_or_disabled)
         if not isinstance(disabled, frozenset):
             disabled = frozenset(disabled)
@@ -202,45 +286,62 @@ class PluginManager:
     def _build_caller(self, name: str, disabled: frozenset[str]) -> Any:
         if not hasattr(self.pluggy.hook, name):
             raise AttributeError(f"no hook named {name!r}")
-        present = [self.pluggy.get_plugin(p) for p in disabled if p in self.records]
+        present = [
+            self.pluggy.get_plugin(p)
+            for p in disabled
+            if p in self.records and self.pluggy.get_plugin(p) is not None
+        ]
         if not present:
             return getattr(self.pluggy.hook, name)
         return self.pluggy.subset_hook_caller(name, remove_plugins=present)
 
-    def implementations(self, caller: Any) -> list[tuple[str, Any]]:
-        """(plugin name, hookimpl) in pluggy's call order, for calling each one on its own."""
-        return [(impl.plugin_name, impl) for impl in reversed(caller.get_hookimpls())]
+    def implementers(self, name: str) -> list[str]:
+        """The plugins that implement a hook (wrappers included), in pluggy's call order."""
+        caller = getattr(self.pluggy.hook, name, None)
+        if caller is None:
+            return []
+        return [impl.plugin_name for impl in reversed(caller.get_hookimpls())]
 
-    def call_each(self, caller: Any, kwargs: dict[str, Any], strict: bool) -> list[Any]:
-        """Call every implementation separately so that one failing plugin loses only its part.
+    def call(
+        self,
+        name: str,
+        kwargs: dict[str, Any],
+        disabled: frozenset[str] = frozenset(),
+        isolate: bool = False,
+        per_plugin: dict[str, dict[str, Any]] | None = None,
+    ) -> list[Any]:
+        """Call a hook through pluggy without the `disabled` plugins; always a list of answers.
 
-        A firstresult hook stops at the first answer that is not None, as in pluggy. Wrappers
-        are left out: they wrap a whole pluggy call, and here each plugin is called alone.
+        With `isolate`, an implementation that raises is logged and loses only its own
+        answer. A wrapper that raises spoils the whole pluggy call; then the call is made
+        again without the plugins that wrap this hook, so the page keeps the others.
         """
-        firstresult = bool(caller.spec is not None and caller.spec.opts.get("firstresult"))
-        results = []
-        for plugin_name, impl in self.implementations(caller):
-            if impl.wrapper or impl.hookwrapper:
-                continue
-            args = [kwargs[arg] for arg in impl.argnames]
-            started = time.perf_counter() if self.trace else 0.0
+        caller = getattr(self.hook_for(disabled), name)
+        call = _Call(name, isolate, per_plugin or {})
+        token = _current_call.set(call)
+        try:
             try:
-                result = impl.function(*args)
+                answer = caller(**kwargs)
             except Exception:
-                if strict:
+                if not isolate:
                     raise
-                log.exception("plugin %s failed in hook %s", plugin_name, caller.name)
-                continue
-            finally:
-                if self.trace:
-                    log.info(
-                        "hook %s plugin=%s %.3f ms",
-                        caller.name,
-                        plugin_name,
-                        (time.perf_counter() - started) * 1000,
-                    )
-            if result is not None:
-                results.append(result)
-                if firstresult:
-                    break
-        return results
+                wrapping = self._wrapping(name)
+                log.exception("a wrapper of hook %s failed; calling it without %s", name, wrapping)
+                if not wrapping - disabled:
+                    return []
+                try:
+                    answer = getattr(self.hook_for(disabled | wrapping), name)(**kwargs)
+                except Exception:
+                    log.exception("hook %s failed again without its wrappers", name)
+                    return []
+        finally:
+            _current_call.reset(token)
+        if caller.spec is not None and caller.spec.opts.get("firstresult"):
+            return [] if answer is None else [answer]
+        return list(answer)
+
+    def _wrapping(self, name: str) -> frozenset[str]:
+        caller = getattr(self.pluggy.hook, name)
+        return frozenset(
+            i.plugin_name for i in caller.get_hookimpls() if i.wrapper or i.hookwrapper
+        )

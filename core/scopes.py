@@ -2,7 +2,13 @@
 
 A merchant's rows are read in one query and kept in a per-process cache stamped with the
 merchant's `settings_version`; every change bumps that number, so each server process
-notices on its next request (the merchant row is loaded anyway) and reloads.
+notices on its next request (the merchant row is loaded anyway) and reloads. Adding a
+category or changing its kind bumps it too (see `_bump_on_category_change`): a category's
+kind decides its defaults.
+
+The scope follows the object: `scope_of(product)` is the product's category scope, an
+order line's is its product's, and a plugin record's is that of whatever its
+`scope_subject` names.
 """
 
 from __future__ import annotations
@@ -11,19 +17,40 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app
-from sqlalchemy import literal, null, select, union_all
+from flask import current_app, g, has_app_context
+from sqlalchemy import event, inspect, literal, null, select, union_all, update
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField
 
 from .extensions import db
-from .models import Category, Merchant, PlatformPlugin, PluginSetting
+from .models import (
+    Category,
+    Merchant,
+    Order,
+    OrderItem,
+    PlatformPlugin,
+    PluginSetting,
+    Product,
+    Variant,
+)
 
 if TYPE_CHECKING:
     from .plugin_manager import PluginManager
 
 # Why a plugin is on or off in a scope; the admin shows these.
-REASONS = ("core", "hidden", "category", "shop", "platform", "default", "replaced", "conflict")
+REASONS = (
+    "core",
+    "failed",
+    "hidden",
+    "category",
+    "kind",
+    "shop",
+    "platform",
+    "default",
+    "replaced",
+    "conflict",
+)
 
 
 @dataclass(frozen=True)
@@ -52,13 +79,16 @@ class MerchantSettings:
         version: int,
         rows: list[Any],
         platform: dict[str, Any],
+        kinds: dict[int, str] | None = None,
     ) -> None:
         self.manager = manager
         self.version = version
         self.rows = {(r.category_id, r.plugin): (r.enabled, dict(r.config or {})) for r in rows}
         self.platform = {name: (p.available, p.enabled) for name, p in platform.items()}
+        self.kinds = dict(kinds or {})  # category id -> kind, for every category of the shop
         self._states: dict[int | None, ScopeState] = {}
-        self._lock = threading.Lock()
+        self._somewhere: frozenset[str] | None = None
+        self._lock = threading.RLock()  # a category's state reads the shop's first
 
     def state(self, category_id: int | None) -> ScopeState:
         try:
@@ -72,8 +102,26 @@ class MerchantSettings:
     def available(self, plugin: str) -> bool:
         return self.platform.get(plugin, (True, None))[0]
 
+    def kind_of(self, category_id: int | None) -> str | None:
+        return self.kinds.get(category_id) if category_id is not None else None
+
+    def disabled_everywhere(self) -> frozenset[str]:
+        """Plugins off shop-wide and in every category: the only ones shop-wide hooks skip."""
+        if self._somewhere is None:
+            on = {
+                name
+                for scope_id in (None, *self.kinds)
+                for name, state in self.state(scope_id).states.items()
+                if state.enabled
+            }
+            self._somewhere = frozenset(set(self.manager.records) - on)
+        return self._somewhere
+
     def _raw_state(self, name: str, category_id: int | None) -> PluginState:
-        info = self.manager.info(name)
+        record = self.manager.records[name]
+        info = record.info
+        if record.failed:
+            return PluginState(False, "failed")
         if info.internal:
             return PluginState(True, "core")
         available, platform_enabled = self.platform.get(name, (True, None))
@@ -82,6 +130,8 @@ class MerchantSettings:
             return PluginState(False, "hidden", own=own)
         if category_id is not None and own is not None:
             return PluginState(own, "category", own=own)
+        if not info.suits(self.kind_of(category_id)):
+            return PluginState(False, "kind", own=own)
         shop = self.rows.get((None, name), (None, None))[0]
         if shop is not None:
             return PluginState(shop, "shop", own=own)
@@ -123,17 +173,29 @@ class MerchantSettings:
     def own_config(self, name: str, category_id: int | None) -> dict[str, Any]:
         return dict(self.rows.get((category_id, name), (None, {}))[1] or {})
 
+    def inherited_config(self, name: str, category_id: int | None) -> dict[str, Any]:
+        """What a scope gets when it overrides nothing: the kind's defaults, then the shop's."""
+        info = self.manager.info(name)
+        values = info.defaults_for(self.kind_of(category_id))
+        if category_id is not None:
+            shop = self.state(None).settings.get(
+                name, {}
+            )  # validated: a broken key is not passed on
+            values.update({k: shop[k] for k in self.own_config(name, None) if k in shop})
+        return values
+
     def _merged_config(self, name: str, category_id: int | None):
         info = self.manager.info(name)
-        merged = dict(info.default_settings)
-        merged.update(self.own_config(name, None))
-        if category_id is not None:
-            merged.update(self.own_config(name, category_id))
-        return validate_config(info, merged)
+        inherited = self.inherited_config(name, category_id)
+        merged = {**inherited, **self.own_config(name, category_id)}
+        return validate_config(info, merged, fallback=inherited)
 
 
-def validate_config(info, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Coerce `values` through the plugin's settings form; invalid keys fall back to defaults.
+def validate_config(
+    info, values: dict[str, Any], fallback: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Coerce `values` through the plugin's settings form; an invalid key takes its inherited
+    value (`fallback`, else the plugin's default) and is reported in the admin.
 
     The values are validated as if the admin had submitted them, so validators that look
     at the submitted text (InputRequired, Length) judge stored settings the same way.
@@ -147,8 +209,9 @@ def validate_config(info, values: dict[str, Any]) -> tuple[dict[str, Any], dict[
     clean.update({k: v for k, v in form.data.items() if k in form._fields})
     if form.validate():
         return clean, {}
+    fallback = info.default_settings if fallback is None else fallback
     for key in form.errors:
-        clean[key] = info.default_settings.get(key)
+        clean[key] = fallback.get(key)
     return clean, {k: [str(e) for e in v] for k, v in form.errors.items()}
 
 
@@ -168,8 +231,8 @@ def _as_formdata(form) -> MultiDict:
     return posted
 
 
-def _load_settings(merchant_id: int) -> tuple[list[Any], dict[str, Any]]:
-    """The merchant's rows and the platform's rows in one query (a reload costs one query)."""
+def _load_settings(merchant_id: int) -> tuple[list[Any], dict[str, Any], dict[int, str]]:
+    """The merchant's rows, the platform's rows and the shop's category kinds in one query."""
     merchant_rows = select(
         literal("merchant").label("source"),
         PluginSetting.category_id,
@@ -186,13 +249,18 @@ def _load_settings(merchant_id: int) -> tuple[list[Any], dict[str, Any]]:
         null(),
         PlatformPlugin.available,
     )
-    rows, platform = [], {}
-    for row in db.session.execute(union_all(merchant_rows, platform_rows)):
+    category_rows = select(
+        literal("category"), Category.id, Category.kind, null(), null(), null()
+    ).where(Category.merchant_id == merchant_id)
+    rows, platform, kinds = [], {}, {}
+    for row in db.session.execute(union_all(merchant_rows, platform_rows, category_rows)):
         if row.source == "platform":
             platform[row.plugin] = row
+        elif row.source == "category":
+            kinds[row.category_id] = row.plugin
         else:
             rows.append(row)
-    return rows, platform
+    return rows, platform, kinds
 
 
 class SettingsCache:
@@ -208,8 +276,8 @@ class SettingsCache:
         entry = self._entries.get(merchant.id)
         if entry is not None and entry.version == merchant.settings_version:
             return entry
-        rows, platform = _load_settings(merchant.id)
-        entry = MerchantSettings(self.manager, merchant.settings_version, rows, platform)
+        rows, platform, kinds = _load_settings(merchant.id)
+        entry = MerchantSettings(self.manager, merchant.settings_version, rows, platform, kinds)
         with self._lock:
             self._entries[merchant.id] = entry
             self.loads += 1
@@ -233,8 +301,16 @@ class Scope:
         self.state = self._merchant_settings.state(category.id if category else None)
 
     @property
+    def category_id(self) -> int | None:
+        return self.category.id if self.category is not None else None
+
+    @property
     def disabled(self) -> frozenset[str]:
         return self.state.disabled
+
+    @property
+    def disabled_everywhere(self) -> frozenset[str]:
+        return self._merchant_settings.disabled_everywhere()
 
     def enabled(self, plugin: str) -> bool:
         found = self.state.states.get(plugin)
@@ -245,8 +321,11 @@ class Scope:
 
     def own_config(self, plugin: str) -> dict[str, Any]:
         """The keys this very scope overrides (the admin marks them)."""
-        category_id = self.category.id if self.category else None
-        return self._merchant_settings.own_config(plugin, category_id)
+        return self._merchant_settings.own_config(plugin, self.category_id)
+
+    def inherited_config(self, plugin: str) -> dict[str, Any]:
+        """What this scope would get if it overrode nothing (the admin shows it)."""
+        return self._merchant_settings.inherited_config(plugin, self.category_id)
 
     def for_category(self, category: Category | None) -> Scope:
         if category is self.category:
@@ -254,18 +333,85 @@ class Scope:
         return Scope(self.merchant, category)
 
     @property
+    def shop(self) -> Scope:
+        """The shop-wide scope of the same merchant."""
+        return self.for_category(None)
+
+    @property
     def hook(self) -> Any:
         return current_app.extensions["storefront"].plugins.hook_for(self.state.disabled)
 
     def enabled_anywhere(self, plugin: str) -> bool:
         """On shop-wide or in at least one category: decides whether its routes exist at all."""
-        if self.enabled(plugin):
-            return True
-        return any(
-            self._merchant_settings.state(c.id).states.get(plugin, PluginState(False, "")).enabled
-            for c in self.merchant.categories
+        return plugin in self._merchant_settings.manager.records and (
+            plugin not in self.disabled_everywhere
         )
 
     def __repr__(self) -> str:
         cat = self.category.slug if self.category else "*"
         return f"<Scope {self.merchant.slug}/{cat} off={sorted(self.disabled)}>"
+
+
+def _merchant(merchant_id: int) -> Merchant:
+    current = g.get("merchant") if has_app_context() else None
+    if current is not None and current.id == merchant_id:
+        return current
+    return db.session.get(Merchant, merchant_id)
+
+
+def scope_of(obj: Any) -> Scope | None:
+    """The scope an object belongs to, or None for objects of no shop.
+
+    A product is in its category's scope, a variant and an order line in their product's
+    (a line whose product is gone, and an order as a whole, in the shop-wide scope). A
+    plugin's own record says what it concerns with a `scope_subject` property (a return
+    request names its order line, a question its product) and is followed there.
+    """
+    for _ in range(8):
+        subject = getattr(obj, "scope_subject", None)
+        if subject is None or subject is obj:
+            break
+        obj = subject
+    if isinstance(obj, Variant):
+        obj = obj.product
+    if isinstance(obj, OrderItem):
+        if obj.product is None:
+            return Scope(obj.order.merchant)
+        obj = obj.product
+    if isinstance(obj, Product):
+        return Scope(_merchant(obj.merchant_id), obj.category)
+    if isinstance(obj, Category):
+        return Scope(_merchant(obj.merchant_id), obj)
+    if isinstance(obj, Order):
+        return Scope(obj.merchant)
+    if isinstance(obj, Merchant):
+        return Scope(obj)
+    merchant_id = getattr(obj, "merchant_id", None)
+    if isinstance(merchant_id, int):
+        return Scope(_merchant(merchant_id))
+    return None
+
+
+def lines_where(plugin: str, order: Order) -> list[OrderItem]:
+    """The order's lines in whose scope `plugin` acts: all an order-level hook may see."""
+    return [item for item in order.items if scope_of(item).enabled(plugin)]
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_on_category_change(session: Session, flush_context, instances) -> None:
+    """A new, removed or re-kinded category changes which defaults apply: re-read settings."""
+    touched = [c for c in (*session.new, *session.deleted) if isinstance(c, Category)]
+    touched += [
+        c
+        for c in session.dirty
+        if isinstance(c, Category) and inspect(c).attrs.kind.history.has_changes()
+    ]
+    changed = {c.merchant_id or (c.merchant.id if c.merchant else None) for c in touched}
+    changed.discard(None)
+    if changed:
+        session.execute(
+            update(Merchant)
+            .where(Merchant.id.in_(changed))
+            .values(settings_version=Merchant.settings_version + 1)
+            .execution_options(synchronize_session="fetch")
+        )

@@ -3,6 +3,12 @@
 This is the one place that loads the merchant from the URL, makes the scope, keeps staff
 inside their own merchant's admin, and answers 404 for a plugin's routes where it is off.
 Queries of tenant data go through `tenant_select` so they are always filtered by merchant.
+
+The scope follows the object: a plugin route about one product, order line or record
+calls `acts_on(obj)` (404 unless the plugin is on in that object's scope) or, to show a
+shopper's existing record, `reads(record)` (always readable; the page says when the shop
+no longer offers the plugin there). Routes marked `@record_view` stay reachable by GET
+after the plugin is switched off or hidden, so no message ever links to a 404.
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from .extensions import db
-from .models import Category, Membership, Merchant
-from .scopes import Scope
+from .models import Category, Membership, Merchant, Order
+from .scopes import Scope, scope_of
 
 T = TypeVar("T")
 
@@ -118,12 +124,12 @@ def register(app: Flask) -> None:
                 return redirect(url_for("auth.login", next=request.full_path))
             if current_user.role_in(merchant.id) is None:
                 abort(403)
-        plugin = current_app.extensions["storefront"].plugins.plugin_for_blueprint(
-            request.blueprint
-        )
-        if plugin is not None and not g.scope.enabled_anywhere(plugin):
-            abort(404)
-        return None
+        plugin = current_plugin()
+        if plugin is None or g.scope.enabled_anywhere(plugin):
+            return None
+        if _readable_record_route(plugin):
+            return None
+        abort(404)
 
 
 def _may_preview() -> bool:
@@ -135,8 +141,75 @@ def _may_preview() -> bool:
     )
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def record_view(view):
+    """Mark a plugin view that shows a shopper's existing records (a return, a thread).
+
+    It stays reachable by GET where the plugin is off or hidden; the view calls `reads()`.
+    """
+    view.storefront_record_view = True
+    return view
+
+
+def current_plugin() -> str | None:
+    """The plugin whose blueprint serves this request, if any."""
+    manager = current_app.extensions["storefront"].plugins
+    return manager.plugin_for_blueprint(request.blueprint)
+
+
+def _readable_record_route(plugin: str) -> bool:
+    record = current_app.extensions["storefront"].plugins.records[plugin]
+    view = current_app.view_functions.get(request.endpoint)
+    return (
+        record.failed is None
+        and request.method in SAFE_METHODS
+        and getattr(view, "storefront_record_view", False)
+    )
+
+
+def _acts_for(plugin: str, obj: Any) -> tuple[Scope, bool]:
+    if isinstance(obj, Order):
+        shop = Scope(obj.merchant)
+        return shop, any(scope_of(line).enabled(plugin) for line in obj.items)
+    scope = scope_of(obj) or g.scope
+    return scope, scope.enabled(plugin)
+
+
+def acts_on(obj: Any, plugin: str | None = None) -> Scope:
+    """404 unless this route's plugin is on for `obj`; its scope becomes the page's.
+
+    An order counts when the plugin is on for at least one of its lines.
+    """
+    plugin = plugin or current_plugin()
+    if plugin is None:
+        raise RuntimeError("acts_on() outside a plugin's route needs the plugin's name")
+    scope, on = _acts_for(plugin, obj)
+    if not on:
+        abort(404)
+    g.scope = scope
+    return scope
+
+
+def reads(record: Any, plugin: str | None = None) -> Scope:
+    """Show an existing record whatever the plugin's state now; the page says if it is off.
+
+    Returns the record's scope (also the page's). `g.retired_plugin` is set when the shop no
+    longer offers the plugin there; the layout shows a line saying so and plugin templates
+    hide their forms for new use.
+    """
+    plugin = plugin or current_plugin()
+    if plugin is None:
+        raise RuntimeError("reads() outside a plugin's route needs the plugin's name")
+    scope, on = _acts_for(plugin, record)
+    g.scope = scope
+    g.retired_plugin = None if on else current_app.extensions["storefront"].plugins.info(plugin)
+    return scope
+
+
 def require_enabled(plugin: str, scope: Scope) -> None:
-    """404 unless `plugin` acts in `scope` (for plugin views bound to one product/category)."""
+    """404 unless `plugin` acts in `scope` (for plugin views bound to one category)."""
     if not scope.enabled(plugin):
         abort(404)
 

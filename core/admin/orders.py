@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Order, User
+from ..models import Order, OrderItem, Product, User
 from ..models.order import ORDER_STATUSES, ORDER_TRANSITIONS
 from ..orders import OrderError, change_status, status_label
 from ..rendering import render_template
@@ -25,7 +25,9 @@ def staff_order(number: str) -> Order:
         tenant_select(Order)
         .where(Order.number == number)
         .options(
-            selectinload(Order.items),
+            selectinload(Order.items)
+            .selectinload(OrderItem.product)
+            .selectinload(Product.category),
             selectinload(Order.history),
             selectinload(Order.user),
         )

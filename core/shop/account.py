@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Address, Notification, Order, utcnow
+from ..models import Address, Notification, Order, OrderItem, Product, utcnow
 from ..rendering import render_template
 from ..scopes import Scope
 from ..tenancy import tenant_select, valid_id
@@ -23,7 +23,12 @@ def own_order(number: str) -> Order:
     order = db.session.scalar(
         tenant_select(Order)
         .where(Order.number == number, Order.user_id == current_user.id)
-        .options(selectinload(Order.items), selectinload(Order.history))
+        .options(
+            selectinload(Order.items)
+            .selectinload(OrderItem.product)
+            .selectinload(Product.category),
+            selectinload(Order.history),
+        )
     )
     if order is None:
         abort(404)

@@ -6,9 +6,10 @@ from flask import abort, current_app, g, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..dispatch import call_hook
 from ..extensions import db
 from ..models import Merchant, Product
-from ..rendering import call_hook, render_template
+from ..rendering import render_template
 from ..scopes import Scope
 from ..tenancy import category_by_slug, tenant_select
 from .blueprint import shop_bp
@@ -44,7 +45,11 @@ def home():
     page = db.paginate(
         tenant_select(Product)
         .where(Product.active.is_(True))
-        .options(selectinload(Product.image), selectinload(Product.variants))
+        .options(
+            selectinload(Product.image),
+            selectinload(Product.variants),
+            selectinload(Product.category),
+        )
         .order_by(Product.created_at.desc(), Product.id.desc()),
         page=1,
         per_page=8,

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import cart
+from ..dispatch import call_hook
 from ..extensions import db, limiter
 from ..models import Address
 from ..orders import OrderError, place_order
 from ..plugin_info import PaymentError
-from ..rendering import call_hook, render_template
+from ..rendering import render_template
 from .blueprint import shop_bp
 from .catalogue import product_by_slug, variant_choices
 from .forms import AddToCartForm, CartUpdateForm, CheckoutForm

@@ -64,10 +64,10 @@ def init_app(app):
 
 
 @hookimpl
-def worker_tick(now):
+def worker_tick(merchant, now):
     from .invitations import send_due
 
-    send_due()
+    send_due(merchant, now)
 
 
 @hookimpl
@@ -152,10 +152,10 @@ def head_tags(page, obj, scope):
 
 
 @hookimpl
-def order_panels(order, scope):
+def order_panels(order, lines):
     if order.status != "completed":
         return None
-    return Markup(render_template("reviews/order_panel.html", order=order))
+    return Markup(render_template("reviews/order_panel.html", order=order, lines=lines))
 
 
 @hookimpl
@@ -171,11 +171,11 @@ def order_item_states(item, scope):
 
 
 @hookimpl
-def order_status_changed(order, old, new):
+def order_status_changed(order, new, lines):
     from .invitations import plan
 
     if new == "completed":
-        plan(order)
+        plan(order, lines)
 
 
 @hookimpl

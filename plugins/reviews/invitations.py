@@ -7,18 +7,19 @@ from datetime import timedelta
 from flask import url_for
 from sqlalchemy import select
 
-from storefront import Merchant, OrderItem, Scope, call_hook, db, notify, utcnow
+from storefront import Merchant, OrderItem, Scope, call_hook, db, notify, scope_of, utcnow
 from storefront import lazy_gettext as _l
 
 from .models import Review, ReviewInvitation
 
 
-def plan(order) -> None:
-    settings = Scope(order.merchant).settings("reviews")
-    due = utcnow() + timedelta(days=int(settings.get("invite_delay_days") or 0))
-    for item in order.items:
+def plan(order, lines) -> None:
+    """Plan an invitation for each completed line where reviews are on (only those reach us)."""
+    for item in lines:
         if item.product_id is None:
             continue
+        settings = scope_of(item).settings("reviews")
+        due = utcnow() + timedelta(days=settings["invite_delay_days"])
         exists = db.session.scalar(
             select(ReviewInvitation.id).where(ReviewInvitation.order_item_id == item.id)
         )
@@ -43,9 +44,13 @@ def _skip(item: OrderItem, scope: Scope) -> bool:
     return "returned" in states
 
 
-def send_due(merchant: Merchant | None = None) -> int:
-    """Send what is due now (first invitations and reminders); returns how many went out."""
-    now, sent = utcnow(), 0
+def send_due(merchant: Merchant | None = None, now=None) -> int:
+    """Send what is due at `now` (first invitations and reminders); returns how many went out.
+
+    A line whose category has reviews off now gets nothing: its invitation waits, and goes
+    out if the shop switches reviews on there again.
+    """
+    now, sent = now or utcnow(), 0
     query = select(ReviewInvitation).where(
         ReviewInvitation.cancelled.is_(False), ReviewInvitation.due_at <= now
     )
@@ -53,10 +58,10 @@ def send_due(merchant: Merchant | None = None) -> int:
         query = query.where(ReviewInvitation.merchant_id == merchant.id)
     for invitation in db.session.scalars(query.limit(1000)):
         item = db.session.get(OrderItem, invitation.order_item_id)
-        scope = Scope(item.order.merchant)
+        scope = scope_of(item)
         if not scope.enabled("reviews"):
             continue
-        reminder_days = int(scope.settings("reviews").get("reminder_days") or 0)
+        reminder_days = scope.settings("reviews")["reminder_days"]
         if invitation.sent_at is None:
             kind = "invite"
         elif (

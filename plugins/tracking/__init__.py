@@ -104,10 +104,10 @@ def exchange_ready_to_ship(order, items, reference):
 
 
 @hookimpl
-def worker_tick(now):
+def worker_tick(merchant, now):
     from .shipping import check_delays
 
-    check_delays(now)
+    check_delays(merchant, now)
 
 
 @hookimpl

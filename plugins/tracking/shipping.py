@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import url_for
 from sqlalchemy import select
 
-from storefront import Order, Scope, change_status, db, notify, utcnow
+from storefront import Order, Scope, change_status, db, notify, scope_of, utcnow
 from storefront import lazy_gettext as _l
 
 from .carriers import NOTIFY_STATUSES, STATUS_LABELS, STATUSES, TrackingUpdate, carriers
@@ -160,6 +160,16 @@ def delivered_at(order: Order) -> datetime | None:
     return None
 
 
+def parcel_scope(shipment: Shipment) -> Scope | None:
+    """A parcel acts in the scope of its first line where tracking is on; None if there is none."""
+    for line in shipment.order.items:
+        if line.id in {i.order_item_id for i in shipment.items}:
+            scope = scope_of(line)
+            if scope.enabled("tracking"):
+                return scope
+    return None
+
+
 def stalled_since(hours: int) -> datetime:
     return utcnow() - timedelta(hours=hours)
 
@@ -175,22 +185,25 @@ def needs_attention(shipment: Shipment, stalled_before: datetime, now: datetime)
     return (shipment.last_event_at or shipment.created_at) < stalled_before
 
 
-def check_delays(now: datetime) -> int:
-    """Tell each shop's staff once about every parcel that needs attention; returns how many."""
-    from storefront import Merchant, notify_staff
+def check_delays(merchant, now: datetime) -> int:
+    """Tell the shop's staff once about every parcel that needs attention; returns how many."""
+    from storefront import notify_staff
 
     told = 0
     open_parcels = db.session.scalars(
         select(Shipment)
-        .where(Shipment.status.not_in(("delivered", "expired")), Shipment.alerted_at.is_(None))
+        .where(
+            Shipment.merchant_id == merchant.id,
+            Shipment.status.not_in(("delivered", "expired")),
+            Shipment.alerted_at.is_(None),
+        )
         .limit(5000)
     ).all()
     for shipment in open_parcels:
-        merchant = db.session.get(Merchant, shipment.merchant_id)
-        scope = Scope(merchant)
-        if not scope.enabled_anywhere("tracking"):
+        scope = parcel_scope(shipment)
+        if scope is None:
             continue
-        hours = int(scope.settings("tracking").get("stalled_hours") or 48)
+        hours = scope.settings("tracking")["stalled_hours"]
         if not needs_attention(shipment, now - timedelta(hours=hours), now):
             continue
         shipment.alerted_at = now

@@ -249,10 +249,11 @@ def test_invalid_stored_value_falls_back_to_the_default_and_is_reported(app, sho
     assert scope.state.config_errors[SECTIONS]["shown"]
 
 
-def test_invalid_category_value_falls_back_to_the_default_not_to_the_merchant(app, shop):
+def test_invalid_category_value_falls_back_to_what_the_category_inherits(app, shop):
+    """A broken override behaves as no override: the shop's own value, not the plugin's."""
     configure(shop, {"shown": 7}, {"shown": 99})
     shoes = scope_for(shop, "shoes")
-    assert shoes.settings(SECTIONS)["shown"] == 5
+    assert shoes.settings(SECTIONS)["shown"] == 7
     assert "shown" in shoes.state.config_errors[SECTIONS]
     assert scope_for(shop, "bedding").state.config_errors == {}
 

@@ -130,40 +130,103 @@ def test_old_style_hookwrappers_still_wrap_scoped_calls(manager):
     ]
 
 
-def test_call_each_keeps_order_and_isolates_failures(manager, caplog):
+def faulty_section():
     @hookimpl
     def product_sections(product, scope):
         raise ValueError("kaput")
 
-    manager.register(make_plugin("faulty", product_sections=product_sections))
-    caller = manager.hook_for(frozenset({"middle"})).product_sections
+    return product_sections
 
-    results = manager.call_each(caller, {"product": None, "scope": None}, strict=False)
+
+def test_isolated_call_keeps_order_and_loses_only_the_failing_plugin(manager, caplog):
+    manager.register(make_plugin("faulty", product_sections=faulty_section()))
+    call = {"product": None, "scope": None}
+
+    results = manager.call("product_sections", call, frozenset({"middle"}), isolate=True)
 
     assert results == ["early", "late"]
     assert "plugin faulty failed in hook product_sections" in caplog.text
     with pytest.raises(ValueError, match="kaput"):
-        manager.call_each(caller, {"product": None, "scope": None}, strict=True)
+        manager.call("product_sections", call, frozenset({"middle"}), isolate=False)
 
 
-def test_call_each_honours_firstresult_and_ignores_wrappers():
+def test_isolated_calls_go_through_wrappers(manager):
+    """Pages use the same path as pluggy: a wrapper sees every answer, failures dropped."""
+    seen = []
+
+    @hookimpl(wrapper=True)
+    def product_sections(product, scope):
+        results = yield
+        seen.append(list(results))
+        return [r.upper() for r in results]
+
+    manager.register(make_plugin("faulty", product_sections=faulty_section()))
+    manager.register(make_plugin("shouter", product_sections=product_sections))
+
+    results = manager.call("product_sections", {"product": None, "scope": None}, isolate=True)
+
+    assert results == ["EARLY", "MIDDLE", "LATE"]
+    assert seen == [["early", "middle", "late"]]
+
+
+def test_a_failing_wrapper_leaves_the_plain_answers(manager, caplog):
+    @hookimpl(wrapper=True)
+    def product_sections(product, scope):
+        yield
+        raise RuntimeError("wrapper broke")
+
+    manager.register(make_plugin("broken_wrapper", product_sections=product_sections))
+
+    results = manager.call("product_sections", {"product": None, "scope": None}, isolate=True)
+
+    assert results == ["early", "middle", "late"]
+    assert "a wrapper of hook product_sections failed" in caplog.text
+    with pytest.raises(RuntimeError):
+        manager.call("product_sections", {"product": None, "scope": None}, isolate=False)
+
+
+def test_call_honours_firstresult_through_wrappers():
     manager = PluginManager()
     manager.register(make_plugin("fallback", payment_methods=payments("test", trylast=True)))
     manager.register(make_plugin("alipay", payment_methods=payments("alipay")))
+    wrapped = []
 
     @hookimpl(wrapper=True)
     def payment_methods(merchant, scope):
-        return (yield)
+        answer = yield
+        wrapped.append(answer)
+        return answer
 
     manager.register(make_plugin("wrapping", payment_methods=payment_methods))
-    caller = manager.hook_for(frozenset()).payment_methods
 
-    results = manager.call_each(caller, {"merchant": None, "scope": None}, strict=True)
+    results = manager.call("payment_methods", {"merchant": None, "scope": None})
 
     assert results == [["alipay"]]
+    assert wrapped == [["alipay"]]
+    assert manager.call("payment_methods", {"merchant": None, "scope": None}, {"alipay"}) == [
+        ["test"]
+    ]
 
 
-def test_call_each_passes_only_the_arguments_an_implementation_asks_for():
+def test_each_plugin_can_get_arguments_of_its_own(manager):
+    """Order-level hooks hand every plugin its own lines."""
+
+    @hookimpl
+    def order_panels(order, lines):
+        return f"panel of {lines}"
+
+    manager.register(make_plugin("panel_a", order_panels=order_panels))
+    manager.register(make_plugin("panel_b", order_panels=order_panels))
+    call = {"order": None, "lines": ["all"], "scope": None}
+    own = {"panel_a": {"lines": ["bedding"]}, "panel_b": {"lines": ["shoes"]}}
+
+    results = manager.call("order_panels", call, per_plugin=own)
+
+    assert sorted(results) == ["panel of ['bedding']", "panel of ['shoes']"]
+    assert manager.call("order_panels", call) == ["panel of ['all']"] * 2
+
+
+def test_call_passes_only_the_arguments_an_implementation_asks_for():
     manager = PluginManager()
 
     @hookimpl
@@ -171,8 +234,7 @@ def test_call_each_passes_only_the_arguments_an_implementation_asks_for():
         return f"only {product}"
 
     manager.register(make_plugin("frugal", product_sections=product_sections))
-    caller = manager.hook.product_sections
-    assert manager.call_each(caller, {"product": "tee", "scope": None}, strict=True) == ["only tee"]
+    assert manager.call("product_sections", {"product": "tee", "scope": None}) == ["only tee"]
 
 
 def test_trace_logs_each_call_with_timing(manager, caplog):
@@ -180,7 +242,7 @@ def test_trace_logs_each_call_with_timing(manager, caplog):
 
     manager.trace = True
     with caplog.at_level(logging.INFO, logger="storefront.plugins"):
-        manager.call_each(manager.hook.product_sections, {"product": 1, "scope": 2}, strict=True)
+        manager.call("product_sections", {"product": 1, "scope": 2})
     lines = [r.getMessage() for r in caplog.records if "hook product_sections" in r.getMessage()]
     assert len(lines) == 3
     assert all(line.endswith(" ms") for line in lines)

@@ -219,11 +219,15 @@ def plugins_list(merchant_slug: str | None, category_slug: str | None) -> None:
             line += "  [core]"
         elif info.replaces:
             line += f"  replaces {info.replaces}"
-        if scope is not None:
+        if record.failed:
+            line += f"  FAILED: {record.failed}"
+        elif scope is not None:
             state = scope.state.states[info.name]
             line += f"  {'on' if state.enabled else 'off'} ({state.reason}"
             line += f" by {state.replaced_by})" if state.replaced_by else ")"
         click.echo(line)
+    for module_name, error in sorted(manager.import_failures.items()):
+        click.echo(f"{module_name:<16} {'-':<8} not loaded  FAILED: {error}")
 
 
 def _switch(name: str, merchant_slug: str, category_slug: str | None, value: bool | None) -> None:

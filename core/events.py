@@ -94,6 +94,14 @@ def dispatch_if_pending(inline: bool = True) -> None:
             db.session.rollback()
 
 
+def _event_kwargs(event: OutboxEvent) -> dict[str, Any]:
+    """The event's arguments; one a hook gained since the event was written is None."""
+    manager = current_app.extensions["storefront"].plugins
+    caller = getattr(manager.hook, event.name)
+    declared = dict.fromkeys(caller.spec.argnames if caller.spec else ())
+    return {**declared, **{k: _deserialise(v) for k, v in event.payload.items()}}
+
+
 def _event_scope(event: OutboxEvent) -> Scope | None:
     merchant = db.session.get(Merchant, event.merchant_id) if event.merchant_id else None
     return Scope(merchant) if merchant is not None else None
@@ -115,8 +123,7 @@ def _fan_out() -> None:
     ).all()
     for event in events:
         if hasattr(manager.hook, event.name):
-            kwargs = {k: _deserialise(v) for k, v in event.payload.items()}
-            plugins = acting(event.name, kwargs, _event_scope(event), manager)
+            plugins = acting(event.name, _event_kwargs(event), _event_scope(event), manager)
         else:
             plugins = []
         for plugin in plugins:
@@ -160,9 +167,8 @@ def deliver(delivery: EventDelivery) -> bool:
     event = delivery.event
     try:
         # Where the plugin is no longer on (switched off since), nothing is called.
-        kwargs = {k: _deserialise(v) for k, v in event.payload.items()}
         only = (delivery.plugin,)
-        dispatch(event.name, kwargs, _event_scope(event), False, only, manager)
+        dispatch(event.name, _event_kwargs(event), _event_scope(event), False, only, manager)
         delivery.status = "done"
         delivery.last_error = None
         db.session.commit()

@@ -186,13 +186,24 @@ def exchange_ready_to_ship(order, items, reference, lines):
 
 
 @hookspec
-def notification_created(notification):
-    """Event: a notification was written to a user's inbox; deliver it on another channel."""
+@scoped_by("about")
+def notification_created(notification, about):
+    """Event: a notification was written to a user's inbox; deliver it on another channel.
+
+    `about` is what the message concerns (an order, a product, an order line, a plugin
+    record, or None for the shop as a whole), as passed to `notify(about=...)`.
+    """
 
 
 @hookspec
-def notification_channels():
-    """Return a list of `NotificationChannel` objects (email, SMS ...). The inbox is always on."""
+@scoped_by("about")
+def notification_channels(about, scope):
+    """Return a list of `NotificationChannel` objects (email, SMS ...). The inbox is always on.
+
+    Asked for each notification: a channel plugin reaches only messages about what it is on
+    for (`about`, see `notification_created`), so a channel off for shoes sends nothing
+    about an order of shoes.
+    """
 
 
 @hookspec

@@ -65,10 +65,17 @@ def notification_channels():
 
 
 @hookimpl
-def notification_created(notification: Notification):
-    manager = current_app.extensions["storefront"].plugins
+def notification_created(notification: Notification, about: Any):
+    """Hand the message to every channel that is on for what it is about."""
+    from .dispatch import dispatch
+    from .scopes import Scope
+
     user = db.session.get(User, notification.user_id)
-    for channels in manager.hook.notification_channels():
+    merchant = (
+        db.session.get(Merchant, notification.merchant_id) if notification.merchant_id else None
+    )
+    scope = Scope(merchant) if merchant is not None else None
+    for channels in dispatch("notification_channels", {"about": about}, scope, isolate=False):
         for channel in channels or []:
             channel.send(user, notification)
 
@@ -88,11 +95,14 @@ def notify(
     link: str | None = None,
     merchant: Merchant | None = None,
     kind: str = "info",
+    about: Any = None,
 ) -> Notification:
     """Put a message in a user's inbox, in their language, and queue it for other channels.
 
     Pass lazy strings (`lazy_gettext`) or callables returning text as title and body: they
     are rendered in the recipient's locale, not the locale of whoever caused the change.
+    `about` is the row the message concerns (an order, a product, an order line, a plugin
+    record): channels of plugins reach it only where they are on for that row.
     """
     with force_locale(_locale_for(user, merchant)):
         notification = Notification(
@@ -105,7 +115,7 @@ def notify(
         )
     db.session.add(notification)
     db.session.flush()
-    emit("notification_created", merchant=merchant, notification=notification)
+    emit("notification_created", merchant=merchant, notification=notification, about=about)
     return notification
 
 
@@ -116,13 +126,14 @@ def notify_staff(
     link: str | None = None,
     kind: str = "info",
     roles: tuple[str, ...] = ("owner", "agent"),
+    about: Any = None,
 ) -> list[Notification]:
     members = db.session.scalars(
         select(User)
         .join(Membership)
         .where(Membership.merchant_id == merchant.id, Membership.role.in_(roles))
     ).all()
-    return [notify(m, title, body, link, merchant=merchant, kind=kind) for m in members]
+    return [notify(m, title, body, link, merchant, kind, about) for m in members]
 
 
 def unread_count(user: User) -> int:

@@ -40,6 +40,7 @@ def order_placed(order):
         _l("New order %(number)s", number=order.number),
         link=url_for("admin.order_detail", merchant=order.merchant.slug, number=order.number),
         kind="order",
+        about=order,
     )
 
 
@@ -55,4 +56,5 @@ def order_status_changed(order, old, new):
         link=_order_link(order),
         merchant=order.merchant,
         kind="order",
+        about=order,
     )

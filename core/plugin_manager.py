@@ -77,9 +77,15 @@ class _Call:
 
 
 _current_call: ContextVar[_Call | None] = ContextVar("storefront_hook_call", default=None)
+_acting: ContextVar[str | None] = ContextVar("storefront_acting_plugin", default=None)
 
 
-def _guard(manager: PluginManager, plugin: str, impl: Any) -> Callable[..., Any]:
+def acting_plugin() -> str | None:
+    """The plugin whose hook implementation is running now, if any (tests attribute rows)."""
+    return _acting.get()
+
+
+def _guard(manager: PluginManager, plugin: str, hook: str, impl: Any) -> Callable[..., Any]:
     """Wrap one implementation: its own arguments, and its failure kept to itself."""
     function = impl.function
     argnames = tuple(impl.argnames)
@@ -89,7 +95,10 @@ def _guard(manager: PluginManager, plugin: str, impl: Any) -> Callable[..., Any]
         if call is not None and plugin in call.per_plugin:
             own = call.per_plugin[plugin]
             args = tuple(own.get(name, value) for name, value in zip(argnames, args, strict=True))
+        for observer in manager.observers:
+            observer(plugin, hook, dict(zip(argnames, args, strict=True)))
         started = time.perf_counter() if manager.trace else 0.0
+        token = _acting.set(plugin)
         try:
             return function(*args, **kwargs)
         except Exception:
@@ -99,6 +108,7 @@ def _guard(manager: PluginManager, plugin: str, impl: Any) -> Callable[..., Any]
             log.exception("plugin %s failed in hook %s", plugin, call.name)
             return None
         finally:
+            _acting.reset(token)
             if manager.trace:
                 elapsed = (time.perf_counter() - started) * 1000
                 log.info("hook %s plugin=%s %.3f ms", function.__name__, plugin, elapsed)
@@ -133,6 +143,9 @@ class PluginManager:
         self.import_failures: dict[str, str] = {}  # module name -> error, for the CLI and admin
         self._scoped: dict[frozenset[str], ScopedHook] = {}
         self.trace = False
+        # Called with (plugin, hook, arguments) before each implementation runs; the
+        # conformance check in `storefront.testing` watches plugins this way.
+        self.observers: list[Callable[[str, str, dict[str, Any]], None]] = []
 
     def enable_tracing(self) -> None:
         """Log every hook call (scoped or not) with its implementations and duration."""
@@ -171,7 +184,7 @@ class PluginManager:
         for caller in self.pluggy.get_hookcallers(module) or []:
             for impl in caller.get_hookimpls():
                 if impl.plugin_name == info.name and not (impl.wrapper or impl.hookwrapper):
-                    impl.function = _guard(self, info.name, impl)
+                    impl.function = _guard(self, info.name, caller.name, impl)
         record = PluginRecord(module, info, source)
         self.records[info.name] = record
         self._scoped.clear()
@@ -204,9 +217,9 @@ class PluginManager:
         wanted = set(only) if only is not None else None
         for module_name in internal_modules:
             self.register(importlib.import_module(module_name), source="core")
-        for module_name in extra_modules:
-            self.register(importlib.import_module(module_name), source="configured")
-        for module_name, source in self._candidate_modules(use_entry_points):
+        candidates = [(m, "configured") for m in extra_modules]
+        candidates += list(self._candidate_modules(use_entry_points))
+        for module_name, source in candidates:
             name = module_name.rsplit(".", 1)[-1] if source == "builtin" else None
             if wanted is not None and name is not None and name not in wanted:
                 continue
@@ -219,7 +232,8 @@ class PluginManager:
                 log.exception("cannot import plugin %s; it is left out", module_name)
                 continue
             info = getattr(module, "info", None)
-            if wanted is not None and getattr(info, "name", None) not in wanted:
+            chosen = source == "configured" or wanted is None
+            if not chosen and getattr(info, "name", None) not in wanted:
                 continue
             taken = self.records.get(getattr(info, "name", None))
             if taken is not None and taken.module is module:
@@ -247,6 +261,11 @@ class PluginManager:
 
     def info(self, name: str) -> PluginInfo:
         return self.records[name].info
+
+    def failures(self) -> list[tuple[str, str]]:
+        """(name, error) of every plugin that failed to import, register or start, by name."""
+        failed = [(r.name, r.failed) for r in self.records.values() if r.failed]
+        return sorted([*failed, *self.import_failures.items()])
 
     @property
     def optional(self) -> list[PluginInfo]:

@@ -496,6 +496,30 @@ def disable_plugin(enable_plugin):
 
 
 @pytest.fixture
+def scope_conformance(shop, client_for):
+    """`scope_conformance("name")` proves a plugin acts only where it is on; [] means it does.
+
+    See `storefront.conformance`: the plugin is switched off for shoes, then on for bedding
+    only, and watched through orders, periodic work, every shop page type and the admin's
+    order page. Each item of the answer is a violation in words.
+    """
+    from .conformance import ConformanceShop, check
+
+    def run(plugin: str) -> list[str]:
+        products = [shop.duvet, shop.sneaker, shop.tee]
+        for product in products:
+            for variant in product.variants:
+                variant.stock = 1000
+        db.session.commit()
+        target = ConformanceShop(
+            shop.alpha, shop.bedding, shop.shoes, products, shop.alice, shop.alpha_owner
+        )
+        return check(plugin, target, client_for)
+
+    return run
+
+
+@pytest.fixture
 def deliver_events(app):
     """Deliver queued outbox events now (tests that set STOREFRONT_EVENTS_INLINE off)."""
     from .events import dispatch_due

@@ -24,7 +24,7 @@ from ..scopes import PluginState, Scope
 from ..shop.catalogue import page_number
 from ..tenancy import owner_required, tenant_select
 from .blueprint import PER_PAGE, admin_bp
-from .forms import SwitchForm
+from .forms import KIND_LABELS, SwitchForm
 
 REASON_LABELS = {
     "hidden": _l("hidden by the platform"),
@@ -32,6 +32,8 @@ REASON_LABELS = {
     "shop": _l("set for the whole shop"),
     "platform": _l("platform default"),
     "default": _l("plugin default"),
+    "kind": _l("not for this kind of category unless switched on here"),
+    "failed": _l("failed to start: see the platform admin"),
     "replaced": _l("replaced by %(other)s"),
     "conflict": _l("conflict: %(other)s is used instead"),
 }
@@ -132,11 +134,54 @@ def plugin_switch():
     return redirect(url_for("admin.plugin_matrix"))
 
 
-def inherited_config(info: PluginInfo, category: Category | None) -> dict[str, Any]:
-    """What this scope gets when it overrides nothing: defaults, then the shop's values."""
-    if category is None:
-        return dict(info.default_settings)
-    return dict(Scope(g.merchant).settings(info.name))
+@dataclass
+class Inherited:
+    """What a setting would be here without this scope's own value, and where that comes from."""
+
+    value: Any
+    origin: str
+
+    @property
+    def shown(self) -> str:
+        if isinstance(self.value, bool):
+            return _("on") if self.value else _("off")
+        return "—" if self.value in (None, "") else str(self.value)
+
+
+def inherited_values(info: PluginInfo, scope: Scope) -> dict[str, Inherited]:
+    """Per key: what this scope inherits, and whether the shop, the kind or the plugin set it."""
+    values = scope.inherited_config(info.name)
+    shop_keys = set(scope.shop.own_config(info.name)) if scope.category is not None else set()
+    kind = scope.category.kind if scope.category is not None else None
+    kind_keys = set(info.kind_settings.get(kind, {})) if kind else set()
+    found = {}
+    for key, value in values.items():
+        if key in shop_keys:
+            origin = _("set for the whole shop")
+        elif key in kind_keys:
+            origin = _("default for %(kind)s categories", kind=KIND_LABELS.get(kind, kind))
+        else:
+            origin = _("plugin default")
+        found[key] = Inherited(value, origin)
+    return found
+
+
+def own_values(form: Any, inherited: dict[str, Inherited], ticked: set[str]) -> dict[str, Any]:
+    """Exactly what the merchant set here: every field not left to inherit.
+
+    A field whose "use the inherited value" box stays ticked is not stored, unless its value
+    was changed (an edit wins over a box left ticked); an unticked field is stored even when
+    it equals the inherited value, so "15 days for the whole shop" means 15 everywhere.
+    """
+    own = {}
+    for key in form._fields:
+        if key == "csrf_token":
+            continue
+        value = form.data[key]
+        parent = inherited.get(key)
+        if key not in ticked or parent is None or value != parent.value:
+            own[key] = value
+    return own
 
 
 @admin_bp.route("/admin/<merchant>/plugins/<name>/settings", methods=["GET", "POST"])
@@ -148,7 +193,7 @@ def plugin_settings(name: str):
     if info.settings_form is None:
         flash(_("%(plugin)s has no settings.", plugin=info.title), "info")
         return redirect(url_for("admin.plugin_matrix"))
-    parent = inherited_config(info, category)
+    inherited = inherited_values(info, scope)
     if request.method == "POST" and request.form.get("action") == "reset":
         set_config(g.merchant, info.name, {}, category=category, actor=current_user)
         db.session.commit()
@@ -156,20 +201,19 @@ def plugin_settings(name: str):
         return redirect(request.full_path)
     form = info.settings_form(data=scope.settings(info.name))
     if form.validate_on_submit():
-        fields = [k for k in form._fields if k != "csrf_token"]
-        own = {k: form.data[k] for k in fields if form.data[k] != parent.get(k)}
+        own = own_values(form, inherited, set(request.form.getlist("inherit")))
         set_config(g.merchant, info.name, own, category=category, actor=current_user)
         db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(request.full_path)
-    overridden = set(scope.own_config(info.name))
     return render_template(
         "admin/plugin_settings.html",
         info=info,
         form=form,
         category=category,
         categories=shop_categories(),
-        overridden=overridden,
+        overridden=set(scope.own_config(info.name)),
+        inherited=inherited,
         errors=scope.state.config_errors.get(info.name, {}),
         state=scope.state.states[info.name],
     )

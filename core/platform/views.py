@@ -39,7 +39,9 @@ def index():
     manager = current_app.extensions["storefront"].plugins
     rows = {row.plugin: row for row in db.session.scalars(select(PlatformPlugin))}
     plugins = [(info, rows.get(info.name)) for info in manager.optional]
-    return render_template("platform/index.html", shops=shops, plugins=plugins)
+    return render_template(
+        "platform/index.html", shops=shops, plugins=plugins, failures=manager.failures()
+    )
 
 
 @platform_bp.route("/platform/events")

@@ -28,8 +28,9 @@ def init_app(app):
 
 
 @hookimpl
-def notification_channels():
-    return [WechatChannel()]
+def notification_channels(scope):
+    """Only asked for messages about what the plugin is on for; `scope` is that place."""
+    return [WechatChannel(scope)]
 
 
 @hookimpl

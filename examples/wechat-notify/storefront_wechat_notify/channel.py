@@ -3,7 +3,7 @@
 from flask import current_app
 from sqlalchemy import select
 
-from storefront import Merchant, Scope, db
+from storefront import Scope, db
 
 from .models import WechatMessage
 
@@ -18,17 +18,19 @@ def compose(signature: str, title: str, link: str | None, base_url: str) -> str:
 
 
 class WechatChannel:
+    """The channel for one message; the core offers it only where the plugin is on for it."""
+
     name = "wechat"
 
+    def __init__(self, scope: Scope | None) -> None:
+        self.scope = scope
+
     def send(self, user, notification) -> None:
-        """Queue the message once, where the plugin is on and the shopper has a phone."""
-        if notification.merchant_id is None or not user.phone:
+        """Queue the message once, when the shopper has a phone."""
+        if self.scope is None or notification.merchant_id is None or not user.phone:
             return
-        merchant = db.session.get(Merchant, notification.merchant_id)
-        scope = Scope(merchant)
-        if not scope.enabled("wechat_notify"):
-            return
-        settings = scope.settings("wechat_notify")
+        merchant = self.scope.merchant
+        settings = self.scope.settings("wechat_notify")
         kinds = {k.strip() for k in settings["kinds"].split(",") if k.strip()}
         if kinds and notification.kind not in kinds:
             return

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from flask_wtf import FlaskForm
+
 
 @dataclass(frozen=True)
 class PluginInfo:
@@ -38,6 +40,11 @@ class PluginInfo:
     internal: bool = False
 
     def __post_init__(self) -> None:
+        if self.settings_form is not None and not issubclass(self.settings_form, FlaskForm):
+            raise ValueError(
+                f"plugin {self.name!r}: settings_form must subclass flask_wtf.FlaskForm "
+                "(the admin's settings page needs its CSRF protection)"
+            )
         unknown = {
             key
             for values in self.kind_settings.values()

@@ -166,20 +166,20 @@ def inherited_values(info: PluginInfo, scope: Scope) -> dict[str, Inherited]:
     return found
 
 
-def own_values(form: Any, inherited: dict[str, Inherited], ticked: set[str]) -> dict[str, Any]:
+def own_values(form: Any, shown: dict[str, Any], ticked: set[str]) -> dict[str, Any]:
     """Exactly what the merchant set here: every field not left to inherit.
 
-    A field whose "use the inherited value" box stays ticked is not stored, unless its value
-    was changed (an edit wins over a box left ticked); an unticked field is stored even when
-    it equals the inherited value, so "15 days for the whole shop" means 15 everywhere.
+    A field whose "use the inherited value" box is ticked is not stored, unless its value
+    was changed from the one the page showed (an edit wins over a ticked box); an unticked
+    field is stored even when it equals the inherited value, so "15 days for the whole
+    shop" means 15 everywhere.
     """
     own = {}
     for key in form._fields:
         if key == "csrf_token":
             continue
         value = form.data[key]
-        parent = inherited.get(key)
-        if key not in ticked or parent is None or value != parent.value:
+        if key not in ticked or value != shown.get(key):
             own[key] = value
     return own
 
@@ -199,9 +199,10 @@ def plugin_settings(name: str):
         db.session.commit()
         flash(_("Settings reset: this scope inherits every value."), "success")
         return redirect(request.full_path)
-    form = info.settings_form(data=scope.settings(info.name))
+    shown = scope.settings(info.name)
+    form = info.settings_form(data=shown)
     if form.validate_on_submit():
-        own = own_values(form, inherited, set(request.form.getlist("inherit")))
+        own = own_values(form, shown, set(request.form.getlist("inherit")))
         set_config(g.merchant, info.name, own, category=category, actor=current_user)
         db.session.commit()
         flash(_("Settings saved."), "success")

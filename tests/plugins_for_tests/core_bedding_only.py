@@ -1,13 +1,14 @@
 """On by default for bedding categories only, with a setting that differs per kind."""
 
+from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import Form, IntegerField
+from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from storefront import PluginInfo, hookimpl
 
 
-class WindowSettings(Form):
+class WindowSettings(FlaskForm):
     days = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=365)])
 
 

@@ -1,13 +1,14 @@
 """A product section with settings: shows its merged configuration on the product page."""
 
+from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import Form, IntegerField, StringField
+from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from storefront import Link, PluginInfo, hookimpl
 
 
-class SectionSettings(Form):
+class SectionSettings(FlaskForm):
     shown = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=50)])
     greeting = StringField(validators=[InputRequired(), Length(max=40)])
 

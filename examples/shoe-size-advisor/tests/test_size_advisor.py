@@ -67,3 +67,8 @@ def test_bad_input_on_the_page_is_a_message_not_an_error(app, shop, enable_plugi
     assert page.status_code == 200
     assert "Enter your foot length in millimetres" in page.text
     assert "<script>" not in page.text
+
+
+def test_acts_only_where_it_is_on(scope_conformance):
+    """Storefront's published check: off for a category leaves no trace there."""
+    assert scope_conformance("size_advisor") == []

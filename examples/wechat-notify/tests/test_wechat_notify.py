@@ -88,3 +88,23 @@ def test_admin_page_lists_only_own_shop(app, shop, make, enable_plugin, deliver_
 
 def test_admin_page_is_404_where_off(app, shop, client_for):
     assert client_for(shop.alpha_owner).get("/admin/alpha/wechat").status_code == 404
+
+
+def test_acts_only_where_it_is_on(scope_conformance):
+    """Storefront's published check: no message about an order of products it is off for."""
+    assert scope_conformance("wechat_notify") == []
+
+
+def test_no_message_about_shoes_where_it_is_off_for_shoes(
+    app, shop, make, enable_plugin, disable_plugin, deliver_events
+):
+    shop.alice.phone = "+8613800138000"
+    enable_plugin("wechat_notify", shop.alpha, signature="Alpha")
+    disable_plugin("wechat_notify", shop.alpha, shop.shoes)
+    _ship(make, shop, shop.alice)
+    deliver_events()
+    assert _messages() == []
+    duvet_order = make.order(shop.alpha, shop.alice, shop.duvet, status="shipped")
+    db.session.commit()
+    deliver_events()
+    assert any(duvet_order.number in m.text for m in _messages())

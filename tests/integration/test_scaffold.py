@@ -106,4 +106,4 @@ def test_generated_tests_pass(installed_plugin):
     root, site, instance = installed_plugin
     result = _run([str(BIN / "pytest"), "-q", "-p", "no:cacheprovider"], root, site, instance)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 passed" in result.stdout
+    assert "5 passed" in result.stdout

@@ -58,4 +58,4 @@ def test_tutorial_blocks_build_a_plugin_whose_tests_pass(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "6 passed" in result.stdout
+    assert "7 passed" in result.stdout

@@ -170,6 +170,9 @@ def _readable_record_route(plugin: str) -> bool:
 
 
 def _acts_for(plugin: str, obj: Any) -> tuple[Scope, bool]:
+    if isinstance(obj, Merchant):  # a list of the shopper's records in this shop
+        shop = Scope(obj)
+        return shop, shop.enabled_anywhere(plugin)
     if isinstance(obj, Order):
         shop = Scope(obj.merchant)
         return shop, any(scope_of(line).enabled(plugin) for line in obj.items)

@@ -26,6 +26,12 @@ info = PluginInfo(
         "free_size_exchange": True,
         "auto_approve_size_exchange": True,
     },
+    # Opened bedding cannot go back for a change of mind, and it gets a longer window;
+    # "other" categories keep a short one. A shop's or category's own values beat these.
+    kind_settings={
+        "bedding": {"return_days": 30, "hygiene_rule": True},
+        "other": {"return_days": 7, "exchange_days": 7},
+    },
 )
 
 
@@ -51,13 +57,13 @@ def _requests(order):
 
 
 @hookimpl
-def order_panels(order, scope):
+def order_panels(order, lines):
     from .flow import STATUS_LABELS
     from .policy import eligibility
 
     if order.status not in ("shipped", "completed"):
         return None
-    lines = eligibility(order, scope)
+    lines = eligibility(order, lines)
     return Markup(
         render_template(
             "returns/order_panel.html",

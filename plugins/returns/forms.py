@@ -12,15 +12,15 @@ from .policy import REASONS
 
 
 class ReturnSettings(FlaskForm):
-    """Only the keys a shop or category sets override the defaults of the category kind."""
+    """The policy's numbers; defaults per category kind live in the plugin's PluginInfo."""
 
     return_days = IntegerField(
         _l("Return window (days from delivery)"),
-        validators=[Optional(), NumberRange(min=0, max=365)],
+        validators=[InputRequired(), NumberRange(min=0, max=365)],
     )
     exchange_days = IntegerField(
         _l("Exchange window (days from delivery)"),
-        validators=[Optional(), NumberRange(min=0, max=365)],
+        validators=[InputRequired(), NumberRange(min=0, max=365)],
     )
     hygiene_rule = BooleanField(_l("Opened items cannot be returned for “changed my mind”"))
     free_size_exchange = BooleanField(_l("Size exchanges are free when the size is in stock"))

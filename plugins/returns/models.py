@@ -51,6 +51,11 @@ class ReturnRequest(db.Model):
     )
 
     @property
+    def scope_subject(self):
+        """A request is about its first order line (all its lines are of one order)."""
+        return self.items[0].order_item if self.items else self.order
+
+    @property
     def value_minor(self) -> int:
         return sum(i.order_item.unit_price_minor * i.quantity for i in self.items)
 
@@ -72,6 +77,10 @@ class ReturnItem(db.Model):
 
     order_item = relationship("OrderItem", lazy="joined")
     exchange_variant = relationship("Variant", lazy="joined")
+
+    @property
+    def scope_subject(self):
+        return self.order_item
 
 
 class ReturnPhoto(db.Model):

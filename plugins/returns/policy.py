@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from storefront import Order, OrderItem, Scope, call_hook, db, utcnow
+from storefront import Order, OrderItem, call_hook, db, scope_of, utcnow
 from storefront import lazy_gettext as _l
 
 from .models import OPEN_STATES, ReturnItem, ReturnRequest
@@ -23,13 +23,6 @@ REASONS = {
 PHOTO_REASONS = ("quality", "damaged")
 SHOP_PAYS_FOR = ("quality", "damaged", "not_as_described")
 
-# Defaults per category kind; a shop's or category's own settings override them key by key.
-KIND_DEFAULTS = {
-    "bedding": {"return_days": 30, "exchange_days": 30, "hygiene_rule": True},
-    "shoes": {"return_days": 15, "exchange_days": 30, "hygiene_rule": False},
-    "apparel": {"return_days": 15, "exchange_days": 30, "hygiene_rule": False},
-    "other": {"return_days": 7, "exchange_days": 7, "hygiene_rule": False},
-}
 POLICY_KEYS = (
     "return_days",
     "exchange_days",
@@ -42,33 +35,27 @@ CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 @dataclass(frozen=True)
 class ReturnPolicy:
+    """The rules for one order line; the numbers come from the plugin's settings (PluginInfo)."""
+
     return_days: int
     exchange_days: int
     hygiene_rule: bool
-    free_size_exchange: bool = True
-    auto_approve_size_exchange: bool = True
+    free_size_exchange: bool
+    auto_approve_size_exchange: bool
     reasons: tuple[str, ...] = tuple(REASONS)
     photo_reasons: tuple[str, ...] = PHOTO_REASONS
     shop_pays_for: tuple[str, ...] = SHOP_PAYS_FOR
 
 
-def settings_policy(item: OrderItem, order: Order, scope: Scope) -> ReturnPolicy:
-    """Kind defaults, then what the shop and the category set explicitly."""
-    kind = item.product.category.kind if item.product else "other"
-    values = dict(KIND_DEFAULTS.get(kind, KIND_DEFAULTS["other"]))
-    values.update({"free_size_exchange": True, "auto_approve_size_exchange": True})
-    category_scope = scope.for_category(item.product.category if item.product else None)
-    merged = category_scope.settings("returns")
-    explicit = set(Scope(order.merchant).own_config("returns")) | set(
-        category_scope.own_config("returns")
-    )
-    values.update({k: merged[k] for k in POLICY_KEYS if k in explicit and k in merged})
-    return ReturnPolicy(**values)
+def settings_policy(item: OrderItem) -> ReturnPolicy:
+    """The line's category settings: kind defaults <- shop <- category, merged by the core."""
+    settings = scope_of(item).settings("returns")
+    return ReturnPolicy(**{key: settings[key] for key in POLICY_KEYS})
 
 
-def policy_for(item: OrderItem, order: Order, scope: Scope) -> ReturnPolicy:
-    found = call_hook("return_policy", scope, item=item, order=order)
-    return found[0] if found else settings_policy(item, order, scope)
+def policy_for(item: OrderItem, order: Order) -> ReturnPolicy:
+    found = call_hook("return_policy", item=item, order=order)
+    return found[0] if found else settings_policy(item)
 
 
 def delivered_at(order: Order) -> datetime | None:
@@ -103,14 +90,14 @@ class Eligibility:
     why_not: list[str] = field(default_factory=list)
 
 
-def eligibility(order: Order, scope: Scope) -> list[Eligibility]:
-    """What each line of a delivered order allows now, and why not when it doesn't."""
+def eligibility(order: Order, lines: list[OrderItem]) -> list[Eligibility]:
+    """What each of these lines (those where returns are on) allows now, and why not."""
     delivered = delivered_at(order)
     taken = returned_quantities(order)
     now = utcnow()
     result = []
-    for item in order.items:
-        policy = policy_for(item, order, scope)
+    for item in lines:
+        policy = policy_for(item, order)
         left = item.quantity - taken.get(item.id, 0)
         why = []
         if delivered is None:

@@ -9,12 +9,17 @@ from sqlalchemy.orm import lazyload, selectinload
 
 from storefront import (
     Order,
-    Scope,
+    OrderItem,
+    Product,
     UploadError,
     Variant,
+    acts_on,
     db,
     gettext,
     limiter,
+    lines_where,
+    reads,
+    record_view,
     render_template,
     save_uploads,
     tenant_select,
@@ -41,7 +46,12 @@ def own_order(number: str) -> Order:
     order = db.session.scalar(
         tenant_select(Order)
         .where(Order.number == number, Order.user_id == current_user.id)
-        .options(selectinload(Order.items), selectinload(Order.history))
+        .options(
+            selectinload(Order.items)
+            .selectinload(OrderItem.product)
+            .selectinload(Product.category),
+            selectinload(Order.history),
+        )
     )
     if order is None:
         abort(404)
@@ -57,6 +67,17 @@ def own_request(rma: str) -> ReturnRequest:
     if found is None:
         abort(404)
     return found
+
+
+def lines_not_offered(order: Order, lines) -> list[str]:
+    """Errors for quantities posted for lines where returns are not offered (their category)."""
+    offered = {line.item.id for line in lines}
+    return [
+        gettext("%(product)s cannot be returned here.", product=item.product_name)
+        for item in order.items
+        if item.id not in offered
+        and request.form.get(f"qty-{item.id}", "").strip() not in ("", "0")
+    ]
 
 
 def chosen_lines(lines, kind: str, errors: list[str]) -> list[ReturnItem]:
@@ -120,11 +141,12 @@ def chosen_lines(lines, kind: str, errors: list[str]) -> list[ReturnItem]:
 @limiter.limit("20 per hour", methods=["POST"])
 def start(number: str):
     order = own_order(number)
-    scope = Scope(g.merchant)
-    lines = eligibility(order, scope)
+    acts_on(order)
+    lines = eligibility(order, lines_where("returns", order))
     form = RequestForm()
     errors: list[str] = []
     if form.validate_on_submit():
+        errors.extend(lines_not_offered(order, lines))
         chosen = chosen_lines(lines, form.kind.data, errors)
         policies = {line.item.id: line.policy for line in lines}
         reason = form.reason.data
@@ -192,9 +214,11 @@ def create_request(order, form, chosen, uploads, policies) -> ReturnRequest:
 
 
 @shop_bp.route("/shop/<merchant>/returns/<rma>")
+@record_view
 @login_required
 def detail(rma: str):
     found = own_request(rma)
+    reads(found)
     return render_template(
         "returns/detail.html", req=found, labels=STATUS_LABELS, reasons=REASONS, form=ShipBackForm()
     )
@@ -204,6 +228,7 @@ def detail(rma: str):
 @login_required
 def ship_back(rma: str):
     found = own_request(rma)
+    acts_on(found)
     form = ShipBackForm()
     if not form.validate_on_submit():
         flash(gettext("Enter the carrier and the tracking number of your parcel."), "error")
@@ -230,6 +255,7 @@ def ship_back(rma: str):
 @login_required
 def cancel(rma: str):
     found = own_request(rma)
+    acts_on(found)
     try:
         move(found, "cancelled", current_user.name)
     except FlowError as error:
@@ -273,8 +299,10 @@ def my_requests(page: int) -> Pagination:
 
 
 @shop_bp.route("/shop/<merchant>/account/returns")
+@record_view
 @login_required
 def mine():
+    reads(g.merchant)
     return render_template(
         "returns/mine.html", requests=my_requests(page_number()), labels=STATUS_LABELS
     )

@@ -26,7 +26,7 @@ def queue():
         selectinload(Review.product), selectinload(Review.user), selectinload(Review.photos)
     )
     if show == "negative":
-        threshold = Scope(g.merchant).settings("reviews").get("alert_threshold", 2)
+        threshold = Scope(g.merchant).settings("reviews")["alert_threshold"]
         query = query.where(Review.stars <= threshold, Review.follow_up.in_(OUTSTANDING_FOLLOW_UPS))
     else:
         query = query.where(Review.status == show)

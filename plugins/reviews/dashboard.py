@@ -26,7 +26,7 @@ SAMPLE = 1000
 
 def cards(merchant, scope) -> dict:
     now = utcnow()
-    threshold = int(scope.settings("reviews").get("alert_threshold") or 2)
+    threshold = scope.settings("reviews")["alert_threshold"]
     recent = newest(merchant.id, now - WINDOW)
     before = newest(merchant.id, now - 2 * WINDOW, now - WINDOW)
     average_now, average_before, unanswered = db.session.execute(

@@ -24,7 +24,7 @@ class ReviewSettings(FlaskForm):
     )
     hold_low_stars = IntegerField(
         _l("Hold reviews with this many stars or fewer (0 = none)"),
-        validators=[Optional(), NumberRange(min=0, max=5)],
+        validators=[InputRequired(), NumberRange(min=0, max=5)],
     )
     banned_words = StringField(
         _l("Hold reviews containing these words (comma-separated)"),
@@ -36,11 +36,11 @@ class ReviewSettings(FlaskForm):
     )
     invite_delay_days = IntegerField(
         _l("Invite to review this many days after the order completes"),
-        validators=[Optional(), NumberRange(min=0, max=60)],
+        validators=[InputRequired(), NumberRange(min=0, max=60)],
     )
     reminder_days = IntegerField(
         _l("Send one reminder this many days later (0 = never)"),
-        validators=[Optional(), NumberRange(min=0, max=60)],
+        validators=[InputRequired(), NumberRange(min=0, max=60)],
     )
     per_page = IntegerField(
         _l("Reviews per page"), validators=[DataRequired(), NumberRange(min=5, max=50)]

@@ -87,6 +87,7 @@ def send_due(merchant: Merchant | None = None, now=None) -> int:
             link=url_for("reviews.write", merchant=item.order.merchant.slug, order_item_id=item.id),
             merchant=item.order.merchant,
             kind=f"reviews.{kind}",
+            about=item,
         )
         if kind == "invite":
             invitation.sent_at = now

@@ -67,6 +67,12 @@ class Review(db.Model):
     user = relationship("User")
     product = relationship("Product")
     order_item = relationship("OrderItem")
+
+    @property
+    def scope_subject(self):
+        """A review is about the product it reviews (in that product's category scope)."""
+        return self.product
+
     photos = relationship(
         "ReviewPhoto", cascade="all, delete-orphan", order_by="ReviewPhoto.position"
     )

@@ -32,15 +32,15 @@ def reviewable_item(user_id: int, order_item_id: int, merchant_id: int) -> Order
 
 def hold_reason(settings: dict, stars: int, title: str, body: str) -> str | None:
     """Why a new or edited review waits for the merchant, or None to publish it now."""
-    if settings.get("moderation") == "hold":
+    if settings["moderation"] == "hold":
         return "moderation"
     text = f"{title}\n{body}".lower()
     if LINK.search(text):
         return "link"
-    banned = [w.strip().lower() for w in (settings.get("banned_words") or "").split(",")]
+    banned = [w.strip().lower() for w in settings["banned_words"].split(",")]
     if any(word and word in text for word in banned):
         return "banned_word"
-    if stars <= int(settings.get("hold_low_stars") or 0):
+    if stars <= settings["hold_low_stars"]:
         return "low_rating"
     return None
 

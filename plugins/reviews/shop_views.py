@@ -11,13 +11,15 @@ from storefront import (
     Order,
     OrderItem,
     Product,
-    Scope,
     UploadError,
+    acts_on,
     db,
     gettext,
     limiter,
+    reads,
+    record_view,
     render_template,
-    require_enabled,
+    scope_of,
     tenant_get,
     tenant_select,
 )
@@ -58,8 +60,7 @@ def listing_args() -> tuple[str, int | None, bool, int]:
 @shop_bp.route("/shop/<merchant>/p/<product_slug>/reviews")
 def product_reviews(product_slug: str):
     product = product_by_slug(product_slug)
-    scope = Scope(g.merchant, product.category)
-    require_enabled("reviews", scope)
+    scope = acts_on(product)
     sort, stars, photos, page = listing_args()
     summary = summary_of(product)
     listing = review_page(
@@ -79,13 +80,15 @@ def product_reviews(product_slug: str):
 
 
 @shop_bp.route("/shop/<merchant>/reviews/write/<int:order_item_id>", methods=["GET", "POST"])
+@record_view
 @login_required
 def write(order_item_id: int):
+    """Invitations link here, so where reviews are no longer offered it still answers: the
+    line and the shopper's review, if any, without the form."""
     item = reviewable_item(current_user.id, order_item_id, g.merchant.id)
     if item is None:
         abort(404)
-    scope = Scope(g.merchant, item.product.category)
-    require_enabled("reviews", scope)
+    scope = reads(item) if request.method == "GET" else acts_on(item)
     review = db.session.scalar(select(Review).where(Review.order_item_id == item.id))
     if review is not None and not editable(review):
         flash(gettext("Reviews can be changed for 30 days; this one can only be deleted."), "error")
@@ -151,6 +154,7 @@ def helpful(review_id: int):
     review = tenant_get(Review, review_id)
     if review.status != "published":
         abort(404)
+    acts_on(review)
     voter = f"u:{current_user.id}"
     if review.user_id != current_user.id and not db.session.scalar(
         select(ReviewVote.id).where(ReviewVote.review_id == review.id, ReviewVote.voter == voter)
@@ -167,8 +171,10 @@ def helpful(review_id: int):
 
 
 @shop_bp.route("/shop/<merchant>/account/reviews")
+@record_view
 @login_required
 def mine():
+    reads(g.merchant)
     reviews = db.session.scalars(
         tenant_select(Review)
         .where(Review.user_id == current_user.id)
@@ -185,12 +191,14 @@ def mine():
             Order.status == "completed",
             OrderItem.product_id.is_not(None),
         )
+        .options(selectinload(OrderItem.product).selectinload(Product.category))
         .order_by(Order.created_at.desc())
         .limit(50)
     ).all()
     return render_template(
         "reviews/mine.html",
         reviews=reviews,
-        waiting=[i for i in waiting if i.id not in reviewed],
+        waiting=[i for i in waiting if i.id not in reviewed and scope_of(i).enabled("reviews")],
+        offered={r.id for r in reviews if scope_of(r).enabled("reviews")},
         editable=editable,
     )

@@ -41,7 +41,7 @@ def save_review(review: Review, form, answers: dict, files, user, scope: Scope) 
     db.session.flush()
     if was_published or review.status == "published":
         refresh_summary(review.product_id, review.merchant_id)
-    if review.stars <= int(settings.get("alert_threshold") or 2) and review.follow_up is None:
+    if review.stars <= settings["alert_threshold"] and review.follow_up is None:
         review.follow_up = "open"
         _alert_staff(review, scope)
     return review
@@ -55,6 +55,7 @@ def _alert_staff(review: Review, scope: Scope) -> None:
         _l("Order %(number)s. Follow up with the shopper today.", number=order.number),
         link=url_for("reviews_admin.detail", merchant=scope.merchant.slug, review_id=review.id),
         kind="reviews.low_rating",
+        about=review,
     )
 
 

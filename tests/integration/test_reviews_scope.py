@@ -1,0 +1,137 @@
+"""Reviews act only where they are on for the product: invitations, pages, votes, records."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from storefront import Notification, db, utcnow
+from storefront.events import dispatch_due, run_periodic
+from storefront.orders import CartLine, change_status, mark_paid, place_order
+from storefront.plugin_settings import set_platform
+from storefront.plugins.reviews.models import Review, ReviewInvitation
+
+
+@pytest.fixture
+def storefront_plugins():
+    return ["reviews"]
+
+
+def completed(shop, *products, user=None):
+    user = user or shop.alice
+    order = place_order(
+        shop.alpha,
+        user,
+        [CartLine(p.variants[0].id, 1) for p in products],
+        recipient=user.name,
+        phone="+8613800138000",
+        address="1 Test Road, Shanghai",
+    )
+    mark_paid(order, "test")
+    change_status(order, "shipped", shop.alpha_owner)
+    change_status(order, "completed", shop.alpha_owner)
+    db.session.commit()
+    dispatch_due()
+    return order
+
+
+def line_of(order, product):
+    return next(i for i in order.items if i.product_id == product.id)
+
+
+def invitations(kind="reviews.invite") -> list[str]:
+    return list(db.session.scalars(select(Notification.title).where(Notification.kind == kind)))
+
+
+def write(client, item, stars="5"):
+    data = {"stars": stars, "title": "Great", "body": "Fits well."}
+    return client.post(
+        f"/shop/alpha/reviews/write/{item.id}", data=data, content_type="multipart/form-data"
+    )
+
+
+def test_a_mixed_order_invites_only_where_reviews_are_on(shop, client_for, disable_plugin):
+    disable_plugin("reviews", shop.alpha, shop.shoes)
+    order = completed(shop, shop.duvet, shop.sneaker)
+    assert invitations() == ["How is your Linen Duvet Cover?"]
+    planned = db.session.scalars(select(ReviewInvitation.order_item_id)).all()
+    assert planned == [line_of(order, shop.duvet).id]
+    panel = client_for(shop.alice).get(f"/shop/alpha/account/orders/{order.number}").text
+    assert "Linen Duvet Cover <a" in panel and "Leather Sneaker <a" not in panel
+
+
+def test_an_order_of_shoes_gets_no_invitation_and_no_panel(shop, client_for, disable_plugin):
+    disable_plugin("reviews", shop.alpha, shop.shoes)
+    order = completed(shop, shop.sneaker)
+    run_periodic(utcnow() + timedelta(days=30))
+    assert invitations() == [] and invitations("reviews.reminder") == []
+    page = client_for(shop.alice).get(f"/shop/alpha/account/orders/{order.number}").text
+    assert 'id="review-invite"' not in page
+
+
+def test_reviews_on_for_bedding_only(shop, enable_plugin):
+    enable_plugin("reviews", shop.alpha, enabled=False)
+    enable_plugin("reviews", shop.alpha, shop.bedding)
+    completed(shop, shop.duvet, shop.tee)
+    assert invitations() == ["How is your Linen Duvet Cover?"]
+
+
+def test_the_worker_sends_what_is_due_at_its_own_now(shop, enable_plugin):
+    enable_plugin("reviews", shop.alpha, invite_delay_days=2)
+    completed(shop, shop.duvet)
+    assert invitations() == []
+    run_periodic(utcnow() + timedelta(days=1))
+    assert invitations() == []
+    run_periodic(utcnow() + timedelta(days=3))
+    assert invitations() == ["How is your Linen Duvet Cover?"]
+
+
+def test_writing_for_a_shoe_line_is_refused_where_reviews_are_off(shop, client_for, disable_plugin):
+    order = completed(shop, shop.sneaker)
+    disable_plugin("reviews", shop.alpha, shop.shoes)
+    alice = client_for(shop.alice)
+    page = alice.get(f"/shop/alpha/reviews/write/{order.items[0].id}")
+    assert page.status_code == 200  # the invitation she already has does not lead to a 404
+    assert 'data-testid="no-longer-offered"' in page.text
+    assert "review-form" not in page.text
+    assert write(alice, order.items[0]).status_code == 404
+    assert db.session.scalar(select(Review.id)) is None
+
+
+def test_product_pages_and_votes_answer_only_where_reviews_are_on(
+    shop, client, client_for, disable_plugin
+):
+    order = completed(shop, shop.sneaker)
+    write(client_for(shop.alice), order.items[0])
+    review = db.session.scalar(select(Review))
+    disable_plugin("reviews", shop.alpha, shop.shoes)
+    assert client.get("/shop/alpha/p/sneaker/reviews").status_code == 404
+    bob = client_for(shop.bob)
+    assert bob.post(f"/shop/alpha/reviews/{review.id}/helpful").status_code == 404
+    db.session.refresh(review)
+    assert review.helpful_count == 0
+    assert client.get("/shop/alpha/p/duvet/reviews").status_code == 200
+
+
+@pytest.mark.parametrize("how", ["shop", "hidden"])
+def test_my_reviews_stay_readable_after_switch_off(how, shop, client_for, disable_plugin):
+    order = completed(shop, shop.sneaker)
+    write(client_for(shop.alice), order.items[0])
+    if how == "shop":
+        disable_plugin("reviews", shop.alpha)
+    else:
+        set_platform("reviews", available=False, enabled=None, actor=None)
+        db.session.commit()
+    alice = client_for(shop.alice)
+    mine = alice.get("/shop/alpha/account/reviews")
+    assert mine.status_code == 200
+    assert "Great" in mine.text and 'data-testid="no-longer-offered"' in mine.text
+    assert f"/reviews/write/{order.items[0].id}" not in mine.text  # no edit link
+    for link in db.session.scalars(select(Notification.link).where(Notification.link.is_not(None))):
+        if "/reviews/" in link:
+            assert alice.get(link).status_code == 200, link
+    assert "Great" not in client_for(shop.bob).get("/shop/alpha/account/reviews").text
+    bob_page = client_for(shop.bob).get(f"/shop/alpha/reviews/write/{order.items[0].id}")
+    assert bob_page.status_code == 404

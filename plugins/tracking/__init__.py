@@ -39,23 +39,13 @@ def tracking_carriers():
     return BUILT_IN
 
 
-def _shipments(order):
-    from sqlalchemy import select
-
-    from storefront import db
-
-    from .models import Shipment
-
-    return db.session.scalars(
-        select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.id)
-    ).all()
-
-
 @hookimpl
-def order_panels(order, scope):
+def order_panels(order, lines, scope):
+    """The shopper's timeline: the parcels holding a line tracking serves."""
     from .carriers import STATUS_LABELS, carriers
+    from .shipping import holding, parcels_of
 
-    parcels = _shipments(order)
+    parcels = holding(parcels_of(order), lines)
     if not parcels:
         return None
     return Markup(
@@ -69,19 +59,21 @@ def order_panels(order, scope):
 
 
 @hookimpl
-def admin_order_panels(order, scope):
-    from storefront import Scope
-
+def admin_order_panels(order, lines, scope):
+    """The merchant's parcels of the order and a form offering only the lines tracking serves."""
     from .carriers import STATUS_LABELS, carriers
     from .forms import EventForm, ShipmentForm
+    from .shipping import holding, parcels_of
 
     return Markup(
         render_template(
             "tracking/admin/order_panel.html",
             order=order,
-            shipments=_shipments(order),
+            lines=lines,
+            untracked=[item for item in order.items if item not in lines],
+            shipments=holding(parcels_of(order), lines),
             labels=STATUS_LABELS,
-            carriers=carriers(Scope(order.merchant)),
+            carriers=carriers(scope),
             form=ShipmentForm(),
             event_form=EventForm(),
         )
@@ -89,18 +81,22 @@ def admin_order_panels(order, scope):
 
 
 @hookimpl
-def order_delivered_at(order):
+def order_delivered_at(order, lines):
     from .shipping import delivered_at
 
-    return delivered_at(order)
+    return delivered_at(order, lines)
 
 
 @hookimpl
-def exchange_ready_to_ship(order, items, reference):
+def exchange_ready_to_ship(order, items, reference, lines):
+    """A pending parcel for the replacements of the exchanged lines that tracking serves."""
     from .shipping import create_shipment
 
+    served = {line.id for line in lines}
     quantities = {row["order_item_id"]: row["quantity"] for row in items}
-    create_shipment(order, "manual", reference, quantities, None, reference=reference)
+    quantities = {line_id: q for line_id, q in quantities.items() if line_id in served}
+    if quantities:
+        create_shipment(order, "manual", reference, quantities, None, reference=reference)
 
 
 @hookimpl
@@ -116,10 +112,10 @@ def admin_nav(merchant, scope):
 
 
 @hookimpl
-def admin_cards(merchant, scope):
+def admin_cards(merchant):
     from .queries import counters
 
-    return Markup(render_template("tracking/admin/card.html", counts=counters(merchant, scope)))
+    return Markup(render_template("tracking/admin/card.html", counts=counters(merchant)))
 
 
 @hookimpl

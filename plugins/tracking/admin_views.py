@@ -8,15 +8,25 @@ from collections.abc import Mapping
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, func, or_
+from sqlalchemy import ColumnElement, Select, func
 from sqlalchemy.orm import joinedload, raiseload
 
-from storefront import Order, Scope, db, gettext, render_template, tenant_get, tenant_select, utcnow
+from storefront import (
+    Order,
+    acts_on,
+    db,
+    gettext,
+    render_template,
+    tenant_get,
+    tenant_select,
+    utcnow,
+)
 
 from .carriers import STATUS_LABELS, TrackingUpdate, carriers
 from .forms import EventForm, ImportForm, ShipmentForm
 from .models import Shipment
-from .shipping import ShippingError, create_shipment, record_event, stalled_since
+from .queries import common_limit, silence_limits, stalled
+from .shipping import ShippingError, create_shipment, record_event
 
 admin_bp = Blueprint("tracking_admin", __name__, template_folder="templates")
 
@@ -40,8 +50,9 @@ def back_to(order: Order):
 @admin_bp.route("/admin/<merchant>/tracking/orders/<number>/shipments", methods=["POST"])
 def add_shipment(number: str):
     order = order_by_number(number)
+    acts_on(order)
     form = ShipmentForm()
-    form.carrier.choices = [(c.code, str(c.name)) for c in carriers(Scope(g.merchant)).values()]
+    form.carrier.choices = [(c.code, str(c.name)) for c in carriers(g.scope).values()]
     if not form.validate_on_submit():
         flash(gettext("Choose a carrier and enter the tracking number."), "error")
         return back_to(order)
@@ -70,6 +81,7 @@ def add_shipment(number: str):
 @admin_bp.route("/admin/<merchant>/tracking/shipments/<int:shipment_id>/events", methods=["POST"])
 def add_event(shipment_id: int):
     shipment = tenant_get(Shipment, shipment_id)
+    acts_on(shipment)
     form = EventForm()
     if not form.validate_on_submit():
         flash(
@@ -100,20 +112,16 @@ def page_arg() -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
-def filtered(query: Select, show: str, hours: int) -> Select:
-    """The parcels one tab of the list shows; "all" leaves the query as it is."""
+def filtered(query: Select, show: str, late: ColumnElement[bool]) -> Select:
+    """The parcels one tab of the list shows; "all" leaves the query as it is.
+
+    `late` is `queries.stalled`: each parcel judged by the silence its own scope allows.
+    """
     if show in ("in_transit", "exception", "delivered"):
         statuses = ("exception", "attempt_fail", "expired") if show == "exception" else (show,)
         return query.where(Shipment.status.in_(statuses))
     if show == "delayed":
-        since = stalled_since(hours)
-        return query.where(
-            Shipment.status.not_in(("delivered", "expired")),
-            or_(
-                Shipment.last_event_at < since,
-                Shipment.last_event_at.is_(None) & (Shipment.created_at < since),
-            ),
-        )
+        return query.where(late)
     return query
 
 
@@ -130,7 +138,7 @@ def newest_first(query: Select, show: str) -> Select:
     return query.order_by(key.desc(), Shipment.id.desc())
 
 
-def listing_query(show: str, hours: int) -> Select:
+def listing_query(show: str, late: ColumnElement[bool]) -> Select:
     """Newest first, in the order of an index; only what the table shows is loaded.
 
     The order comes in the same statement (a many-to-one join by key), and the parcel's
@@ -142,7 +150,7 @@ def listing_query(show: str, hours: int) -> Select:
         raiseload(Shipment.items),
         raiseload(Shipment.events),
     )
-    return newest_first(filtered(query, show, hours), show)
+    return newest_first(filtered(query, show, late), show)
 
 
 def translated(labels: Mapping[str, object]) -> dict[str, str]:
@@ -159,18 +167,18 @@ def shipments():
     """Every parcel of the shop or one tab of them, newest first, a page at a time."""
     show = request.args.get("show", "all")
     show = show if show in FILTERS else "all"
-    scope = Scope(g.merchant)
-    hours = scope.settings("tracking").get("stalled_hours", 48)
+    limits = silence_limits(g.merchant)
+    late = stalled(limits, utcnow())
     listing = db.paginate(
-        listing_query(show, hours), page=page_arg(), per_page=PER_PAGE, error_out=False
+        listing_query(show, late), page=page_arg(), per_page=PER_PAGE, error_out=False
     )
     return render_template(
         "tracking/admin/shipments.html",
         shipments=listing,
         show=show,
         labels=translated(STATUS_LABELS),
-        carrier_names=translated({code: c.name for code, c in carriers(scope).items()}),
-        hours=hours,
+        carrier_names=translated({code: c.name for code, c in carriers(g.scope).items()}),
+        hours=common_limit(limits),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from storefront import lazy_gettext as _l
 
@@ -21,7 +21,7 @@ class TrackingSettings(FlaskForm):
     complete_on_delivery = BooleanField(_l("Complete the order when every parcel is delivered"))
     stalled_hours = IntegerField(
         _l("Flag a parcel as delayed after this many hours without news"),
-        validators=[DataRequired(), NumberRange(min=1, max=720)],
+        validators=[InputRequired(), NumberRange(min=1, max=720)],
     )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront import UTCDateTime, db, utcnow
+from storefront import UTCDateTime, db, scope_of, utcnow
 
 
 class Shipment(db.Model):
@@ -43,6 +43,18 @@ class Shipment(db.Model):
         order_by="(TrackingEvent.occurred_at.desc(), TrackingEvent.id.desc())",
         lazy="selectin",
     )
+
+    @property
+    def scope_subject(self):
+        """A parcel concerns its lines: the first where tracking is on, else its first line.
+
+        So a parcel acts, and is read, in the scope of a line tracking still serves, and a
+        parcel of lines tracking no longer serves reads as retired. Lines come by id: the
+        same "first" as the database's in `queries`.
+        """
+        lines = sorted((item.order_item for item in self.items), key=lambda line: line.id)
+        tracked = (line for line in lines if scope_of(line).enabled("tracking"))
+        return next(tracked, lines[0] if lines else self.order)
 
 
 class ShipmentItem(db.Model):

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections import Counter
+from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
-from storefront import Order, Scope, change_status, db, notify, scope_of, utcnow
+from storefront import (
+    Order,
+    OrderItem,
+    Product,
+    Scope,
+    change_status,
+    db,
+    lines_where,
+    notify,
+    notify_staff,
+    scope_of,
+)
 from storefront import lazy_gettext as _l
 
 from .carriers import NOTIFY_STATUSES, STATUS_LABELS, STATUSES, TrackingUpdate, carriers
 from .models import Shipment, ShipmentItem, TrackingEvent
+from .queries import needs_attention, silence_limits
 
 
 class ShippingError(ValueError):
@@ -34,7 +48,11 @@ def create_shipment(
     actor,
     reference: str | None = None,
 ) -> Shipment:
-    """A parcel for some (or all) items of an order; the order is shipped with its first."""
+    """A parcel for some (or all) tracked items of an order; the order ships with its first.
+
+    Only lines where tracking is on can go in a parcel; without `quantities` the parcel
+    holds all of those.
+    """
     if reference is None and order.status in ("pending_payment", "cancelled"):
         raise ShippingError(
             "order",
@@ -43,8 +61,7 @@ def create_shipment(
                 number=order.number,
             ),
         )
-    scope = Scope(order.merchant)
-    carrier = carriers(scope).get(carrier_code)
+    carrier = carriers(Scope(order.merchant)).get(carrier_code)
     if carrier is None:
         raise ShippingError("carrier", _l("Choose a carrier from the list."))
     number = (number or "").strip().upper() if carrier_code != "manual" else (number or "").strip()
@@ -62,12 +79,7 @@ def create_shipment(
     )
     if duplicate:
         raise ShippingError("tracking_number", _l("This tracking number is already in use."))
-    items = {item.id: item for item in order.items}
-    wanted = quantities or {item.id: item.quantity for item in order.items}
-    if not wanted or any(
-        i not in items or not 0 < q <= items[i].quantity for i, q in wanted.items()
-    ):
-        raise ShippingError("items", _l("Choose which items are in the parcel."))
+    wanted = parcel_contents(order, quantities)
     shipment = Shipment(
         merchant_id=order.merchant_id,
         order_id=order.id,
@@ -82,6 +94,30 @@ def create_shipment(
         change_status(order, "shipped", actor, f"{carrier_code.upper()} {number}")
     db.session.flush()
     return shipment
+
+
+def parcel_contents(order: Order, quantities: dict[int, int] | None) -> dict[int, int]:
+    """Quantity per line id of a new parcel, checked against the lines tracking serves."""
+    lines = {line.id: line for line in lines_where("tracking", order)}
+    if not lines:
+        raise ShippingError(
+            "items",
+            _l("Shipment tracking is off for every item of order %(number)s.", number=order.number),
+        )
+    items = {item.id: item for item in order.items}
+    wanted = quantities or {line.id: line.quantity for line in lines.values()}
+    for line_id, quantity in wanted.items():
+        if line_id in items and line_id not in lines:
+            raise ShippingError(
+                "items",
+                _l(
+                    "%(item)s cannot go in a parcel: shipment tracking is off for it.",
+                    item=items[line_id].product_name,
+                ),
+            )
+        if line_id not in lines or not 0 < quantity <= lines[line_id].quantity:
+            raise ShippingError("items", _l("Choose which items are in the parcel."))
+    return wanted
 
 
 def record_event(shipment: Shipment, update: TrackingUpdate, source: str = "webhook") -> bool:
@@ -125,6 +161,9 @@ def record_event(shipment: Shipment, update: TrackingUpdate, source: str = "webh
 
 
 def _tell_shopper(shipment: Shipment, what: str) -> None:
+    """News about a parcel, for parcels tracking still serves a line of."""
+    if parcel_scope(shipment) is None:
+        return
     order = shipment.order
     if what == "eta":
         title = _l("Order %(number)s: new delivery date", number=order.number)
@@ -139,73 +178,93 @@ def _tell_shopper(shipment: Shipment, what: str) -> None:
         link=_order_link(order),
         merchant=order.merchant,
         kind=f"tracking.{what}",
+        about=shipment,
     )
 
 
+def parcels_of(order: Order) -> list[Shipment]:
+    return db.session.scalars(
+        select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.id)
+    ).all()
+
+
+def holding(parcels: list[Shipment], lines: list[OrderItem]) -> list[Shipment]:
+    """The parcels with at least one of these lines in them."""
+    wanted = {line.id for line in lines}
+    return [p for p in parcels if any(i.order_item_id in wanted for i in p.items)]
+
+
+def arrived_at(lines: list[OrderItem], parcels: list[Shipment]) -> datetime | None:
+    """When the last of these lines arrived whole, or None while any part of one has not.
+
+    Only parcels holding one of the lines count; a line split over parcels has arrived
+    when the delivered parcels hold its whole quantity.
+    """
+    found = holding(parcels, lines)
+    if not found or any(p.delivered_at is None for p in found):
+        return None
+    delivered: Counter[int] = Counter()
+    for parcel in found:
+        for item in parcel.items:
+            delivered[item.order_item_id] += item.quantity
+    if any(delivered[line.id] < line.quantity for line in lines):
+        return None
+    return max(p.delivered_at for p in found)
+
+
 def _complete_when_all_delivered(shipment: Shipment) -> None:
+    """Complete a shipped order once all of it has arrived, where every line's scope wants it.
+
+    A line tracking does not serve is never in a parcel, so such an order waits for the
+    merchant to complete it.
+    """
     order = shipment.order
     if order.status != "shipped":
         return
-    if not Scope(order.merchant).settings("tracking").get("complete_on_delivery"):
+    scopes = [scope_of(line) for line in order.items]
+    if not all(
+        s.enabled("tracking") and s.settings("tracking")["complete_on_delivery"] for s in scopes
+    ):
         return
-    parcels = db.session.scalars(select(Shipment).where(Shipment.order_id == order.id)).all()
-    if parcels and all(p.status == "delivered" for p in parcels):
+    if arrived_at(order.items, parcels_of(order)) is not None:
         change_status(order, "completed", None, actor_label="tracking")
 
 
-def delivered_at(order: Order) -> datetime | None:
-    parcels = db.session.scalars(select(Shipment).where(Shipment.order_id == order.id)).all()
-    if parcels and all(p.delivered_at for p in parcels):
-        return max(p.delivered_at for p in parcels)
-    return None
+def delivered_at(order: Order, lines: list[OrderItem]) -> datetime | None:
+    """When the order's lines that tracking serves were all delivered, or None."""
+    return arrived_at(lines, parcels_of(order))
 
 
 def parcel_scope(shipment: Shipment) -> Scope | None:
-    """A parcel acts in the scope of its first line where tracking is on; None if there is none."""
-    for line in shipment.order.items:
-        if line.id in {i.order_item_id for i in shipment.items}:
-            scope = scope_of(line)
-            if scope.enabled("tracking"):
-                return scope
-    return None
-
-
-def stalled_since(hours: int) -> datetime:
-    return utcnow() - timedelta(hours=hours)
-
-
-def needs_attention(shipment: Shipment, stalled_before: datetime, now: datetime) -> bool:
-    """No news for too long, an expected day gone by, a failed attempt or an exception."""
-    if shipment.status in ("delivered", "expired"):
-        return False
-    if shipment.status in ("exception", "attempt_fail"):
-        return True
-    if shipment.eta is not None and shipment.eta < now:
-        return True
-    return (shipment.last_event_at or shipment.created_at) < stalled_before
+    """The scope a parcel acts in (see `Shipment.scope_subject`); None where tracking is off."""
+    scope = scope_of(shipment)
+    return scope if scope.enabled("tracking") else None
 
 
 def check_delays(merchant, now: datetime) -> int:
-    """Tell the shop's staff once about every parcel that needs attention; returns how many."""
-    from storefront import notify_staff
+    """Tell the shop's staff once about every parcel that needs attention; returns how many.
 
+    The database picks the parcels, each judged in its own scope, so the worker reads only
+    those it reports, with what the message names loaded alongside.
+    """
     told = 0
-    open_parcels = db.session.scalars(
+    late = db.session.scalars(
         select(Shipment)
         .where(
             Shipment.merchant_id == merchant.id,
-            Shipment.status.not_in(("delivered", "expired")),
             Shipment.alerted_at.is_(None),
+            needs_attention(silence_limits(merchant), now),
+        )
+        .options(
+            joinedload(Shipment.order),
+            selectinload(Shipment.items)
+            .joinedload(ShipmentItem.order_item)
+            .joinedload(OrderItem.product)
+            .joinedload(Product.category),
         )
         .limit(5000)
     ).all()
-    for shipment in open_parcels:
-        scope = parcel_scope(shipment)
-        if scope is None:
-            continue
-        hours = scope.settings("tracking")["stalled_hours"]
-        if not needs_attention(shipment, now - timedelta(hours=hours), now):
-            continue
+    for shipment in late:
         shipment.alerted_at = now
         notify_staff(
             merchant,
@@ -219,6 +278,7 @@ def check_delays(merchant, now: datetime) -> int:
                 "admin.order_detail", merchant=merchant.slug, number=shipment.order.number
             ),
             kind="tracking.delayed",
+            about=shipment,
         )
         told += 1
     return told

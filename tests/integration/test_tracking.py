@@ -319,10 +319,12 @@ def test_shipments_list_answers_any_page_argument(shop, paid, owner_client, page
 def listing_plan(app, merchant, show: str) -> str:
     """The plan of one page of a tab, with the list's own query (its join included)."""
     from storefront.plugins.tracking.admin_views import listing_query
+    from storefront.plugins.tracking.queries import silence_limits, stalled
 
     with app.test_request_context():
         g.merchant = merchant
-        query = listing_query(show, 48).offset(500).limit(25)
+        late = stalled(silence_limits(merchant), utcnow())
+        query = listing_query(show, late).offset(500).limit(25)
         sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
     if db.engine.dialect.name == "postgresql":
         # An empty test table makes a scan look cheapest; ask which index can give the order.

@@ -8,7 +8,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import delete, select
 
-from storefront import db
+from storefront import call_hook, db, emit
 from storefront.plugins.tracking.carriers import TrackingUpdate
 from storefront.plugins.tracking.models import Shipment, ShipmentItem, TrackingEvent
 from storefront.plugins.tracking.shipping import create_shipment, record_event
@@ -42,15 +42,18 @@ def test_round_trip(shop, make):
     assert back.items[0].quantity == 1
 
 
-def test_exchange_ready_to_ship_creates_a_pending_parcel(shop, make):
+def test_exchange_ready_to_ship_creates_a_pending_parcel(shop, make, deliver_events):
     order = make.order(shop.alpha, shop.alice, shop.sneaker, status="completed")
-    hook = current_app.extensions["storefront"].plugins.hook
     item = order.items[0]
-    hook.exchange_ready_to_ship(
+    emit(
+        "exchange_ready_to_ship",
+        merchant=shop.alpha,
         order=order,
         items=[{"order_item_id": item.id, "variant_id": item.variant_id, "quantity": 1}],
         reference="RMA-20261123-7K3Q",
     )
+    db.session.commit()
+    deliver_events()
     parcel = db.session.scalar(select(Shipment).where(Shipment.reference == "RMA-20261123-7K3Q"))
     assert parcel.carrier == "manual" and order.status == "completed"
-    assert hook.order_delivered_at(order=order) is None
+    assert call_hook("order_delivered_at", order=order) == []

@@ -188,18 +188,14 @@ def answer(question_id: int):
             db.session.add(entry)
             db.session.flush()
             question.entry_id = entry.id
-        link = (
-            url_for("shop.product", product_slug=question.product.slug) + "#faq"
-            if question.product
-            else url_for("faq.my_questions")
-        )
         notify(
             question.user,
             lazy_gettext("Your question was answered"),
             question.answer,
-            link=link,
+            link=url_for("faq.question_page", question_id=question.id),
             merchant=g.merchant,
             kind="faq.answered",
+            about=question,
         )
         db.session.commit()
         flash(gettext("Answer sent to the shopper."), "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from storefront import lazy_gettext as _l
 
@@ -27,7 +27,7 @@ class FaqSettings(FlaskForm):
     allow_questions = BooleanField(_l("Let signed-in shoppers ask questions"))
     shown = IntegerField(
         _l("Answers shown on a product page"),
-        validators=[DataRequired(), NumberRange(min=1, max=50)],
+        validators=[InputRequired(), NumberRange(min=1, max=50)],
     )
     size_guide_link = BooleanField(_l("Link the size guide from the size picker"))
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront import JSONType, UTCDateTime, db, utcnow
+from storefront import Category, JSONType, Product, UTCDateTime, db, utcnow
 
 TOPICS = ("material", "care", "sizing", "shipping", "returns", "payment")
 QUESTION_STATES = ("open", "answered", "rejected")
@@ -46,6 +46,11 @@ class FaqEntry(db.Model):
     def scope_kind(self) -> str:
         return "product" if self.product_id else "category" if self.category_id else "shop"
 
+    @property
+    def scope_subject(self) -> Product | Category | None:
+        """An answer about a product or a category is offered where the FAQ is on for it."""
+        return self.product if self.product_id else self.category
+
 
 class FaqVote(db.Model):
     """One "was this helpful?" per entry and voter (a shopper's id or a browser's token)."""
@@ -81,6 +86,11 @@ class FaqQuestion(db.Model):
     product = relationship("Product")
     user = relationship("User", foreign_keys=[user_id])
 
+    @property
+    def scope_subject(self) -> Product | None:
+        """A question about a product is in that product's scope (shop-wide once it is gone)."""
+        return self.product
+
 
 class FaqSizeGuide(db.Model):
     """A category's own size table, replacing the default table of its kind."""
@@ -94,3 +104,10 @@ class FaqSizeGuide(db.Model):
     table: Mapped[dict] = mapped_column(JSONType)
     note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    category = relationship("Category")
+
+    @property
+    def scope_subject(self) -> Category:
+        """A size table belongs to its category's scope."""
+        return self.category

@@ -6,7 +6,7 @@ import functools
 
 from sqlalchemy import Select, bindparam, case, func, or_, select
 
-from storefront import Category, Product, db
+from storefront import Category, Merchant, Product, db, scope_of
 
 from .models import FaqEntry, FaqQuestion, FaqSizeGuide
 from .size_guides import DEFAULT_NOTES, DEFAULT_TABLES
@@ -59,6 +59,25 @@ def first_answers(product: Product, limit: int) -> tuple[list[FaqEntry], bool]:
     """
     entries = list(db.session.scalars(_first_answers_statement(limit + 1), _about(product)))
     return entries[:limit], len(entries) > limit
+
+
+def where_offered(found: Select, merchant: Merchant) -> Select:
+    """`found` without the answers about categories, or their products, where the FAQ is off.
+
+    The help centre is the whole shop's page, but an answer about a product or a category
+    belongs to that category: where the FAQ is off it is not offered, here either. Answers
+    for the whole shop stay. One settings look-up per category; no clause when all are on.
+    """
+    off = [c.id for c in merchant.categories if not scope_of(c).enabled("faq")]
+    if not off:
+        return found
+    products_off = select(Product.id).where(
+        Product.merchant_id == merchant.id, Product.category_id.in_(off)
+    )
+    return found.where(
+        FaqEntry.category_id.is_(None) | FaqEntry.category_id.not_in(off),
+        FaqEntry.product_id.is_(None) | FaqEntry.product_id.not_in(products_off),
+    )
 
 
 def open_question_count(merchant_id: int) -> int:

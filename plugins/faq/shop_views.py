@@ -11,13 +11,14 @@ from sqlalchemy.orm import selectinload
 
 from storefront import (
     Product,
-    Scope,
+    acts_on,
     category_by_slug,
     db,
     gettext,
     limiter,
+    reads,
+    record_view,
     render_template,
-    require_enabled,
     tenant_get,
     tenant_select,
 )
@@ -25,7 +26,7 @@ from storefront import (
 from .forms import QuestionForm
 from .help_centre import TopicGroup, page_groups, page_number, paged, topic_previews
 from .models import FaqEntry, FaqQuestion, FaqVote
-from .queries import answers_about, size_guide
+from .queries import answers_about, size_guide, where_offered
 from .search import highlight, matching, plain_text, suggesting
 from .size_guides import FootLengthError, column_label, find_shoe_size, parse_foot_length
 
@@ -41,8 +42,9 @@ VOTER_COOKIE = "faq_voter"
 SUGGESTIONS = 5
 
 
-def published_entries():
-    return tenant_select(FaqEntry).where(FaqEntry.published.is_(True))
+def published_entries() -> Select:
+    """Published answers the shop offers: none about a category where the FAQ is off."""
+    return where_offered(tenant_select(FaqEntry).where(FaqEntry.published.is_(True)), g.merchant)
 
 
 def own_questions_about(product: Product) -> list[FaqQuestion]:
@@ -142,6 +144,8 @@ def vote(entry_id: int):
     entry = tenant_get(FaqEntry, entry_id)
     if not entry.published:
         abort(404)
+    if entry.scope_subject is not None:  # answers for the whole shop go wherever help does
+        acts_on(entry)
     helpful = request.form.get("helpful")
     if helpful not in ("yes", "no"):
         return jsonify(error="helpful must be yes or no", field="helpful"), 400
@@ -177,7 +181,7 @@ def vote(entry_id: int):
 @shop_bp.route("/shop/<merchant>/size-guide/<category_slug>", endpoint="size_guide")
 def size_guide_page(category_slug: str):
     category = category_by_slug(category_slug)
-    require_enabled("faq", Scope(g.merchant, category))
+    acts_on(category)
     guide = size_guide(category)
     if guide is None:
         abort(404)
@@ -212,7 +216,7 @@ def product_answers(product_slug: str):
     product = db.session.scalar(tenant_select(Product).where(Product.slug == product_slug))
     if product is None or not product.active:
         abort(404)
-    require_enabled("faq", Scope(g.merchant, product.category))
+    acts_on(product)
     pagination = db.paginate(
         answers_about(product), page=page_number(), per_page=ANSWERS_PER_PAGE, error_out=False
     )
@@ -230,8 +234,7 @@ def ask(product_slug: str):
     product = db.session.scalar(tenant_select(Product).where(Product.slug == product_slug))
     if product is None:
         abort(404)
-    scope = Scope(g.merchant, product.category)
-    require_enabled("faq", scope)
+    scope = acts_on(product)
     if not scope.settings("faq")["allow_questions"]:
         abort(404)
     form = QuestionForm()
@@ -253,9 +256,18 @@ def ask(product_slug: str):
     return redirect(target)
 
 
+def note_if_no_longer_offered() -> None:
+    """A shopper's list of questions says so when the shop offers the FAQ nowhere any more."""
+    if not g.scope.enabled_anywhere("faq"):
+        reads(g.merchant)
+
+
 @shop_bp.route("/shop/<merchant>/account/questions")
+@record_view
 @login_required
 def my_questions():
+    """Readable after the FAQ is switched off or hidden: what was asked and answered stays."""
+    note_if_no_longer_offered()
     questions = db.paginate(
         tenant_select(FaqQuestion)
         .where(FaqQuestion.user_id == current_user.id)
@@ -266,3 +278,15 @@ def my_questions():
         error_out=False,
     )
     return render_template("faq/my_questions.html", questions=questions)
+
+
+@shop_bp.route("/shop/<merchant>/account/questions/<int:question_id>")
+@record_view
+@login_required
+def question_page(question_id: int):
+    """One of the shopper's questions and its answer: where the "answered" message leads."""
+    question = tenant_get(FaqQuestion, question_id)
+    if question.user_id != current_user.id:
+        abort(404)
+    reads(question)
+    return render_template("faq/question.html", question=question)

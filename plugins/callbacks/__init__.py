@@ -51,12 +51,14 @@ def footer_links(scope):
 
 
 @hookimpl
-def product_sections(product, scope):
+def product_sections(product):
+    """Reached only where callbacks is on for the product's category."""
     return Markup(render_template("callbacks/product_link.html", product=product))
 
 
 @hookimpl
-def order_panels(order, scope):
+def order_panels(order):
+    """Reached only when callbacks is on for one of the order's lines."""
     return Markup(render_template("callbacks/order_link.html", order=order))
 
 

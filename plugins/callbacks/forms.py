@@ -87,11 +87,11 @@ class CallbackSettings(FlaskForm):
     )
     target_minutes = IntegerField(
         _l("First reply within (business minutes)"),
-        validators=[DataRequired(), NumberRange(min=1, max=2880)],
+        validators=[InputRequired(), NumberRange(min=1, max=2880)],
     )
     complaint_target_minutes = IntegerField(
         _l("First reply to complaints within (business minutes)"),
-        validators=[DataRequired(), NumberRange(min=1, max=2880)],
+        validators=[InputRequired(), NumberRange(min=1, max=2880)],
     )
     round_robin = BooleanField(_l("Assign new requests to agents in turn"))
 

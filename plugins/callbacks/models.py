@@ -58,6 +58,11 @@ class ContactRequest(db.Model):
         "CallAttempt", cascade="all, delete-orphan", order_by="CallAttempt.id", lazy="selectin"
     )
 
+    @property
+    def scope_subject(self):
+        """What the request is about: its product, else its order; None for the shop as a whole."""
+        return self.product or self.order
+
 
 class ContactMessage(db.Model):
     __tablename__ = "callbacks_message"

@@ -16,6 +16,7 @@ from .models import ContactMessage, ContactRequest
 
 
 def hours_for(merchant) -> BusinessHours:
+    """The contact centre's hours: one set for the shop, so read in the shop-wide scope."""
     return BusinessHours.from_settings(Scope(merchant).settings("callbacks"), merchant.timezone)
 
 
@@ -34,8 +35,7 @@ def targets_for(merchant) -> ReplyTargets:
     """Read once per page: per row, the settings lookup cost more than the time arithmetic."""
     settings = Scope(merchant).settings("callbacks")
     return ReplyTargets(
-        general=int(settings.get("target_minutes") or 10),
-        complaint=int(settings.get("complaint_target_minutes") or 10),
+        general=settings["target_minutes"], complaint=settings["complaint_target_minutes"]
     )
 
 
@@ -91,7 +91,7 @@ def open_request(merchant, request: ContactRequest) -> ContactRequest:
                 ),
             )
         )
-    if Scope(merchant).settings("callbacks").get("round_robin"):
+    if Scope(merchant).settings("callbacks")["round_robin"]:
         assign_next_agent(merchant, request)
     notify_staff(
         merchant,
@@ -99,6 +99,7 @@ def open_request(merchant, request: ContactRequest) -> ContactRequest:
         request.messages[0].body if request.messages and not request.messages[0].automatic else "",
         link=url_for("callbacks_admin.detail", merchant=merchant.slug, request_id=request.id),
         kind="callbacks.new",
+        about=request,
     )
     return request
 
@@ -137,4 +138,5 @@ def reply_from_shop(request: ContactRequest, author, body: str, merchant) -> Non
             link=url_for("callbacks.thread", merchant=merchant.slug, request_id=request.id),
             merchant=merchant,
             kind="callbacks.reply",
+            about=request,
         )

@@ -8,14 +8,18 @@ from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import raiseload
+from werkzeug.wrappers import Response
 
 from storefront import (
     Order,
     Product,
+    acts_on,
     db,
     gettext,
     limiter,
     normalise_phone,
+    reads,
+    record_view,
     render_template,
     tenant_select,
     utcnow,
@@ -50,8 +54,12 @@ def context_product() -> Product | None:
 @shop_bp.route("/shop/<merchant>/contact", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
 def contact():
+    """The shop-wide contact form; about a product or an order only where callbacks is on for it."""
     form = ContactForm()
     order, product = context_order(), context_product()
+    for subject in (order, product):
+        if subject is not None:
+            acts_on(subject)
     if request.method == "GET":
         if current_user.is_authenticated:
             form.name.data = current_user.name
@@ -116,6 +124,24 @@ def own_request(request_id: int) -> ContactRequest:
     return found
 
 
+def read_thread(found: ContactRequest) -> bool:
+    """Show a thread whatever callbacks' state now; True while the shop still takes messages.
+
+    It is judged by what it is about: a product's category, or an order (on for any of its
+    lines); a thread about neither by the shop-wide switch.
+    """
+    reads(found.scope_subject or found)
+    return g.retired_plugin is None
+
+
+def refuse_new_messages(found: ContactRequest) -> Response:
+    """Nothing is written: back to the thread, which says why."""
+    flash(
+        gettext("The shop no longer takes messages here; this conversation stays to read."), "error"
+    )
+    return redirect(url_for("callbacks.thread", request_id=found.id))
+
+
 def page_arg() -> int:
     """The `page` query argument; junk, negative or absurd values never reach the database."""
     page = request.args.get("page", 1, type=int) or 1
@@ -156,9 +182,15 @@ def my_requests(user_id: int) -> Select:
 
 
 @shop_bp.route("/shop/<merchant>/account/messages")
+@record_view
 @login_required
 def mine():
-    """The shopper's requests in this shop, a page at a time, like any inbox."""
+    """The shopper's requests in this shop, a page at a time, like any inbox.
+
+    Still there when the shop no longer offers callbacks anywhere: the page says so.
+    """
+    if not g.scope.enabled_anywhere("callbacks"):
+        reads(g.merchant)
     listing = db.paginate(
         my_requests(current_user.id), page=page_arg(), per_page=PER_PAGE, error_out=False
     )
@@ -171,9 +203,12 @@ def mine():
 
 
 @shop_bp.route("/shop/<merchant>/account/messages/<int:request_id>", methods=["GET", "POST"])
+@record_view
 @login_required
 def thread(request_id: int):
     found = own_request(request_id)
+    if not read_thread(found) and request.method == "POST":
+        return refuse_new_messages(found)
     form = ReplyForm()
     if found.status != "resolved" and form.validate_on_submit():
         found.messages.append(
@@ -199,6 +234,8 @@ def thread(request_id: int):
 @login_required
 def close(request_id: int):
     found = own_request(request_id)
+    if not read_thread(found):
+        return refuse_new_messages(found)
     form = RatingForm()
     if not form.validate_on_submit():
         flash(gettext("Tell us whether you were helped."), "error")

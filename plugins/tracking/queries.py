@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select
 
 from storefront import Category, OrderItem, Product, Scope, db, tenant_select, utcnow
 
@@ -46,10 +46,11 @@ def _tracked_line(limits: Limits) -> ColumnElement[bool]:
 
 def _first_line_limit(limits: Limits):
     """Per parcel: the hours allowed by its first line where tracking is on (NULL: none)."""
-    hours = case(
-        {category_id: h for category_id, h in limits.items() if category_id is not None},
-        value=Product.category_id,
-        else_=limits.get(None),
+    by_category = {category_id: h for category_id, h in limits.items() if category_id is not None}
+    hours = (
+        case(by_category, value=Product.category_id, else_=limits.get(None))
+        if by_category
+        else literal(limits[None])
     )
     return (
         select(hours)

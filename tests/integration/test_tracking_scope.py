@@ -331,3 +331,16 @@ def test_the_worker_reads_only_the_parcels_it_reports(tracked, count_queries):
         order = order_of(tracked, tracked.duvet if n % 2 else tracked.sneaker)
         parcel_for(order, order.items[0].product, f"FRESH-{n}")
     assert tick_queries() == quiet
+
+
+def test_silent_parcels_of_categories_all_switched_off_are_left_alone(
+    tracked, disable_plugin, owner_client
+):
+    silent_parcels(tracked)
+    for category in (tracked.bedding, tracked.shoes, tracked.apparel):
+        disable_plugin("tracking", tracked.alpha, category)
+    run_periodic()
+    assert alerted() == set()
+    listing = owner_client.get("/admin/alpha/tracking/?show=delayed").text
+    assert "DUVET-1" not in listing and "SNEAKER-1" not in listing
+    assert owner_client.get("/admin/alpha/tracking/").status_code == 200

@@ -203,7 +203,7 @@ def admin_nav(merchant, scope):
 def admin_cards(merchant, scope):
     from .dashboard import cards
 
-    return Markup(render_template("reviews/admin/cards.html", **cards(merchant, scope)))
+    return Markup(render_template("reviews/admin/cards.html", **cards(merchant)))
 
 
 @hookimpl

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, request, url_for
 from sqlalchemy.orm import selectinload
 
-from storefront import Scope, db, gettext, render_template, tenant_get, tenant_select, utcnow
+from storefront import db, gettext, record_view, render_template, tenant_get, tenant_select, utcnow
 
 from .forms import FOLLOW_UP_LABELS, ReplyForm
 from .models import OUTSTANDING_FOLLOW_UPS, REVIEW_STATES, Review
-from .queries import COUNT_CAP, queue_counts
+from .queries import COUNT_CAP, at_or_below_alert, queue_counts
+from .rules import note_if_no_longer_offered
 from .writing import set_status
 
 admin_bp = Blueprint("reviews_admin", __name__, template_folder="templates")
@@ -26,8 +27,9 @@ def queue():
         selectinload(Review.product), selectinload(Review.user), selectinload(Review.photos)
     )
     if show == "negative":
-        threshold = Scope(g.merchant).settings("reviews")["alert_threshold"]
-        query = query.where(Review.stars <= threshold, Review.follow_up.in_(OUTSTANDING_FOLLOW_UPS))
+        query = query.where(
+            at_or_below_alert(g.merchant), Review.follow_up.in_(OUTSTANDING_FOLLOW_UPS)
+        )
     else:
         query = query.where(Review.status == show)
     order = Review.created_at.asc() if show == "pending" else Review.created_at.desc()
@@ -48,8 +50,11 @@ def queue():
 
 
 @admin_bp.route("/admin/<merchant>/reviews/<int:review_id>", methods=["GET", "POST"])
+@record_view
 def detail(review_id: int):
+    """One review; the staff's alert links here, so it stays readable once reviews are off."""
     review = tenant_get(Review, review_id)
+    note_if_no_longer_offered()
     form = ReplyForm(obj=review)
     if form.validate_on_submit():
         reply = (form.reply.data or "").strip() or None

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Row, ScalarSelect, Subquery, func, select
 
-from storefront import Product, db, utcnow
+from storefront import Merchant, Product, db, utcnow
 
 from .models import OUTSTANDING_FOLLOW_UPS, Review, ReviewSummary
-from .queries import COUNT_CAP, capped_count
+from .queries import COUNT_CAP, at_or_below_alert, capped_count
 
 WINDOW = timedelta(days=30)
 # The newest reviews of a window its figures are taken from. A shop with fewer in 30 days
@@ -24,13 +24,12 @@ WINDOW = timedelta(days=30)
 SAMPLE = 1000
 
 
-def cards(merchant, scope) -> dict:
+def cards(merchant: Merchant) -> dict:
     now = utcnow()
-    threshold = scope.settings("reviews")["alert_threshold"]
     recent = newest(merchant.id, now - WINDOW)
     before = newest(merchant.id, now - 2 * WINDOW, now - WINDOW)
     average_now, average_before, unanswered = db.session.execute(
-        select(average(recent), average(before), unanswered_negative(merchant.id, threshold))
+        select(average(recent), average(before), unanswered_negative(merchant))
     ).one()
     return {
         "average_now": rounded(average_now),
@@ -66,7 +65,7 @@ def rounded(value) -> float | None:
     return round(float(value), 1) if value is not None else None
 
 
-def unanswered_negative(merchant_id: int, threshold: int) -> ScalarSelect:
+def unanswered_negative(merchant: Merchant) -> ScalarSelect:
     """Published bad reviews with neither a reply nor a resolved follow-up, up to COUNT_CAP + 1.
 
     Only reviews with an outstanding follow-up can count (as before: SQL's `!= 'resolved'`
@@ -74,9 +73,9 @@ def unanswered_negative(merchant_id: int, threshold: int) -> ScalarSelect:
     """
     return capped_count(
         select(Review.id).where(
-            Review.merchant_id == merchant_id,
+            Review.merchant_id == merchant.id,
             Review.follow_up.in_(OUTSTANDING_FOLLOW_UPS),
-            Review.stars <= threshold,
+            at_or_below_alert(merchant),
             Review.status == "published",
             Review.reply.is_(None),
         )

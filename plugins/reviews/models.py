@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storefront import JSONType, UTCDateTime, db, utcnow
+from storefront import JSONType, OrderItem, Product, UTCDateTime, db, utcnow
 
 REVIEW_STATES = ("pending", "published", "hidden")
 FOLLOW_UP_STATES = ("open", "contacted", "resolved")
@@ -67,15 +67,14 @@ class Review(db.Model):
     user = relationship("User")
     product = relationship("Product")
     order_item = relationship("OrderItem")
-
-    @property
-    def scope_subject(self):
-        """A review is about the product it reviews (in that product's category scope)."""
-        return self.product
-
     photos = relationship(
         "ReviewPhoto", cascade="all, delete-orphan", order_by="ReviewPhoto.position"
     )
+
+    @property
+    def scope_subject(self) -> Product:
+        """A review is about the product it reviews (in that product's category scope)."""
+        return self.product
 
 
 # "lowest": fewest stars first, newest first among equal stars.
@@ -151,3 +150,10 @@ class ReviewInvitation(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    order_item = relationship("OrderItem")
+
+    @property
+    def scope_subject(self) -> OrderItem:
+        """An invitation is about its order line: sent, and readable, where reviews are on."""
+        return self.order_item

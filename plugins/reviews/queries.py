@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from math import ceil
 
 from flask import g
-from sqlalchemy import ScalarSelect, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, false, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from storefront import db
+from storefront import Merchant, Product, db, scope_of
 
 from .models import Review, ReviewPhoto, ReviewSummary
 
@@ -182,3 +182,27 @@ def queue_counts(merchant_id: int) -> dict[str, int]:
     ).one()
     counts = {"pending": pending, "published": published, "hidden": hidden}
     return {status: count for status, count in counts.items() if count}
+
+
+def at_or_below_alert(merchant: Merchant) -> ColumnElement[bool]:
+    """Reviews with no more stars than the alert threshold of their own product's category.
+
+    A category may set its own threshold. When every category has the same one (nearly
+    every shop) this is one comparison, which ix_reviews_follow_up answers; otherwise one
+    comparison per threshold, each for the products of the categories that use it.
+    """
+    categories: dict[int, list[int]] = {}
+    for category in merchant.categories:
+        threshold = scope_of(category).settings("reviews")["alert_threshold"]
+        categories.setdefault(threshold, []).append(category.id)
+    if len(categories) == 1:
+        return Review.stars <= next(iter(categories))
+    products = select(Product.id).where(Product.merchant_id == merchant.id)
+    return or_(
+        false(),
+        *(
+            (Review.stars <= threshold)
+            & Review.product_id.in_(products.where(Product.category_id.in_(ids)))
+            for threshold, ids in categories.items()
+        ),
+    )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from flask import g
 from sqlalchemy import case, func, select
 
-from storefront import Order, OrderItem, db, utcnow
+from storefront import Order, OrderItem, db, reads, utcnow
 
 from .models import Review, ReviewSummary
 
@@ -28,6 +29,16 @@ def reviewable_item(user_id: int, order_item_id: int, merchant_id: int) -> Order
             OrderItem.product_id.is_not(None),
         )
     )
+
+
+def note_if_no_longer_offered() -> None:
+    """A page of existing reviews says so when the shop offers reviews nowhere any more.
+
+    Off for some categories only, the reviews of those categories lose their buttons
+    instead: the page as a whole is still in use.
+    """
+    if not g.scope.enabled_anywhere("reviews"):
+        reads(g.merchant, "reviews")
 
 
 def hold_reason(settings: dict, stars: int, title: str, body: str) -> str | None:

@@ -25,10 +25,10 @@ from storefront import (
 )
 
 from .forms import ReviewForm
-from .models import Review, ReviewVote
+from .models import Review, ReviewInvitation, ReviewVote
 from .queries import SORTS, recent_photos, review_page, summary_of
 from .questions import clean_answers, questions_for, summary_lines
-from .rules import editable, reviewable_item
+from .rules import editable, note_if_no_longer_offered, reviewable_item
 from .writing import MAX_PHOTOS, delete_review, save_review
 
 shop_bp = Blueprint(
@@ -83,13 +83,14 @@ def product_reviews(product_slug: str):
 @record_view
 @login_required
 def write(order_item_id: int):
-    """Invitations link here, so where reviews are no longer offered it still answers: the
-    line and the shopper's review, if any, without the form."""
+    """Write or edit the review of one order line, where reviews are on for its product."""
     item = reviewable_item(current_user.id, order_item_id, g.merchant.id)
     if item is None:
         abort(404)
-    scope = reads(item) if request.method == "GET" else acts_on(item)
     review = db.session.scalar(select(Review).where(Review.order_item_id == item.id))
+    if not scope_of(item).enabled("reviews"):
+        return sent_before(item, review)
+    scope = acts_on(item)
     if review is not None and not editable(review):
         flash(gettext("Reviews can be changed for 30 days; this one can only be deleted."), "error")
         return redirect(url_for("reviews.mine"))
@@ -135,12 +136,30 @@ def write(order_item_id: int):
     )
 
 
+def sent_before(item: OrderItem, review: Review | None):
+    """The line where reviews are no longer offered: its review, if any, without the form.
+
+    Invitations link to the writing page, so a line the shopper was invited to review (or
+    did review) still answers, read only; any other line is not found.
+    """
+    record = review or db.session.scalar(
+        select(ReviewInvitation).where(
+            ReviewInvitation.order_item_id == item.id, ReviewInvitation.sent_at.is_not(None)
+        )
+    )
+    if record is None or request.method != "GET":
+        abort(404)
+    reads(record)
+    return render_template("reviews/write.html", item=item, review=review)
+
+
 @shop_bp.route("/shop/<merchant>/reviews/<int:review_id>/delete", methods=["POST"])
 @login_required
 def delete(review_id: int):
     review = tenant_get(Review, review_id)
     if review.user_id != current_user.id:
         abort(404)
+    acts_on(review)
     delete_review(review)
     db.session.commit()
     flash(gettext("Your review was deleted."), "success")
@@ -174,7 +193,8 @@ def helpful(review_id: int):
 @record_view
 @login_required
 def mine():
-    reads(g.merchant)
+    """The shopper's reviews, readable after reviews are switched off or hidden."""
+    note_if_no_longer_offered()
     reviews = db.session.scalars(
         tenant_select(Review)
         .where(Review.user_id == current_user.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -135,3 +136,85 @@ def test_my_reviews_stay_readable_after_switch_off(how, shop, client_for, disabl
     assert "Great" not in client_for(shop.bob).get("/shop/alpha/account/reviews").text
     bob_page = client_for(shop.bob).get(f"/shop/alpha/reviews/write/{order.items[0].id}")
     assert bob_page.status_code == 404
+
+
+def test_the_writing_page_of_a_line_never_offered_for_review_is_not_found(
+    shop, client_for, disable_plugin
+):
+    disable_plugin("reviews", shop.alpha, shop.shoes)
+    order = completed(shop, shop.duvet, shop.sneaker)
+    alice = client_for(shop.alice)
+    assert (
+        alice.get(f"/shop/alpha/reviews/write/{line_of(order, shop.sneaker).id}").status_code == 404
+    )
+    duvet = alice.get(f"/shop/alpha/reviews/write/{line_of(order, shop.duvet).id}")
+    assert duvet.status_code == 200 and "review-form" in duvet.text
+    assert write(alice, line_of(order, shop.sneaker)).status_code == 404
+    assert write(alice, line_of(order, shop.duvet)).status_code == 302
+    assert db.session.scalars(select(Review.product_id)).all() == [shop.duvet.id]
+
+
+def test_my_reviews_keep_their_buttons_only_where_reviews_are_on(shop, client_for, enable_plugin):
+    order = completed(shop, shop.duvet, shop.sneaker)
+    alice = client_for(shop.alice)
+    for product in (shop.duvet, shop.sneaker):
+        write(alice, line_of(order, product))
+    enable_plugin("reviews", shop.alpha, enabled=False)
+    enable_plugin("reviews", shop.alpha, shop.bedding)
+    duvet_review, sneaker_review = (
+        db.session.scalar(select(Review).where(Review.product_id == p.id))
+        for p in (shop.duvet, shop.sneaker)
+    )
+    mine = alice.get("/shop/alpha/account/reviews").text
+    assert 'data-testid="no-longer-offered"' not in mine  # still offered, for bedding
+    assert mine.count('class="card review"') == 2
+    assert f"/reviews/{duvet_review.id}/delete" in mine
+    assert f"/reviews/write/{duvet_review.order_item_id}" in mine
+    assert f"/reviews/{sneaker_review.id}/delete" not in mine
+    assert f"/reviews/write/{sneaker_review.order_item_id}" not in mine
+    assert alice.post(f"/shop/alpha/reviews/{sneaker_review.id}/delete").status_code == 404
+    assert alice.post(f"/shop/alpha/reviews/{duvet_review.id}/delete").status_code == 302
+    assert db.session.scalars(select(Review.id)).all() == [sneaker_review.id]
+
+
+def test_the_alert_threshold_is_the_category_s_own(shop, client_for, owner_client, enable_plugin):
+    enable_plugin("reviews", shop.alpha, shop.shoes, alert_threshold=4)
+    order = completed(shop, shop.duvet, shop.sneaker)
+    alice = client_for(shop.alice)
+    for product in (shop.duvet, shop.sneaker):
+        write(alice, line_of(order, product), stars="3")
+    alerts = db.session.scalars(
+        select(Notification.title).where(Notification.kind == "reviews.low_rating")
+    ).all()
+    assert set(alerts) == {"3-star review of Leather Sneaker"}
+    negative = owner_client.get("/admin/alpha/reviews/?show=negative").text
+    assert "Leather Sneaker" in negative and "Linen Duvet Cover" not in negative
+    dashboard = owner_client.get("/admin/alpha/").text
+    assert re.search(r'data-testid="reviews-negative"><span class="figure">1<', dashboard)
+
+
+def test_the_staff_alert_stays_readable_after_reviews_are_hidden(shop, client_for, owner_client):
+    order = completed(shop, shop.sneaker)
+    write(client_for(shop.alice), order.items[0], stars="1")
+    link = db.session.scalar(
+        select(Notification.link).where(
+            Notification.kind == "reviews.low_rating", Notification.user_id == shop.alpha_owner.id
+        )
+    )
+    assert 'name="reply"' in owner_client.get(link).text
+    set_platform("reviews", available=False, enabled=None, actor=None)
+    db.session.commit()
+    page = owner_client.get(link)
+    assert page.status_code == 200 and "Great" in page.text
+    assert 'data-testid="no-longer-offered"' in page.text
+    assert 'name="reply"' not in page.text and 'name="status"' not in page.text
+
+
+def test_an_invitation_due_tomorrow_waits_for_tomorrow_s_tick(shop, enable_plugin, disable_plugin):
+    enable_plugin("reviews", shop.alpha, invite_delay_days=1)
+    disable_plugin("reviews", shop.alpha, shop.shoes)
+    completed(shop, shop.duvet, shop.sneaker)
+    run_periodic(utcnow())
+    assert invitations() == []
+    run_periodic(utcnow() + timedelta(days=1, minutes=1))
+    assert invitations() == ["How is your Linen Duvet Cover?"]

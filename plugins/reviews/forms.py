@@ -32,7 +32,7 @@ class ReviewSettings(FlaskForm):
     )
     alert_threshold = IntegerField(
         _l("Alert the staff at this many stars or fewer"),
-        validators=[DataRequired(), NumberRange(min=1, max=5)],
+        validators=[InputRequired(), NumberRange(min=1, max=5)],
     )
     invite_delay_days = IntegerField(
         _l("Invite to review this many days after the order completes"),
@@ -43,7 +43,7 @@ class ReviewSettings(FlaskForm):
         validators=[InputRequired(), NumberRange(min=0, max=60)],
     )
     per_page = IntegerField(
-        _l("Reviews per page"), validators=[DataRequired(), NumberRange(min=5, max=50)]
+        _l("Reviews per page"), validators=[InputRequired(), NumberRange(min=5, max=50)]
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from storefront import Notification, db, utcnow
 from storefront.events import dispatch_due, run_periodic
+from storefront.models import PluginSetting
 from storefront.orders import CartLine, change_status, mark_paid, place_order
 from storefront.plugin_settings import set_platform
 from storefront.plugins.reviews.models import Review, ReviewInvitation
@@ -218,3 +219,22 @@ def test_an_invitation_due_tomorrow_waits_for_tomorrow_s_tick(shop, enable_plugi
     assert invitations() == []
     run_periodic(utcnow() + timedelta(days=1, minutes=1))
     assert invitations() == ["How is your Linen Duvet Cover?"]
+
+
+def test_a_blank_number_in_the_settings_is_a_form_error_not_a_default(shop, owner_client):
+    data = {
+        "moderation": "publish",
+        "hold_low_stars": "",
+        "banned_words": "",
+        "alert_threshold": "2",
+        "invite_delay_days": "",
+        "reminder_days": "7",
+        "per_page": "10",
+    }
+    page = owner_client.post("/admin/alpha/plugins/reviews/settings", data=data)
+    assert page.status_code == 200
+    assert page.text.count("This field is required.") == 2
+    assert (
+        db.session.scalar(select(PluginSetting.config).where(PluginSetting.plugin == "reviews"))
+        is None
+    )

@@ -25,6 +25,8 @@ class PluginInfo:
     - `kind_settings`: per kind, the settings that differ from `default_settings`
       (a bedding category of the returns plugin allows 30 days where the default is 15).
       A merchant's own value, shop-wide or for the category, beats them.
+    - `shop_wide_settings`: keys that only make sense for the whole shop (opening hours,
+      a webhook secret): categories neither offer nor apply an override of them.
     """
 
     name: str
@@ -37,6 +39,7 @@ class PluginInfo:
     settings_form: type | None = None
     default_settings: dict[str, Any] = field(default_factory=dict)
     kind_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    shop_wide_settings: tuple[str, ...] = ()
     internal: bool = False
 
     def __post_init__(self) -> None:
@@ -51,9 +54,10 @@ class PluginInfo:
             for key in values
             if key not in self.default_settings
         }
+        unknown |= {key for key in self.shop_wide_settings if key not in self.default_settings}
         if unknown:
             raise ValueError(
-                f"plugin {self.name!r}: kind_settings name keys missing from "
+                f"plugin {self.name!r}: kind_settings or shop_wide_settings name keys missing from "
                 f"default_settings: {', '.join(sorted(unknown))}"
             )
 

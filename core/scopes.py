@@ -171,7 +171,12 @@ class MerchantSettings:
         return scope_state
 
     def own_config(self, name: str, category_id: int | None) -> dict[str, Any]:
-        return dict(self.rows.get((category_id, name), (None, {}))[1] or {})
+        """A scope's stored overrides; a category's never include shop-wide-only keys."""
+        own = dict(self.rows.get((category_id, name), (None, {}))[1] or {})
+        if category_id is not None:
+            for key in self.manager.info(name).shop_wide_settings:
+                own.pop(key, None)
+        return own
 
     def inherited_config(self, name: str, category_id: int | None) -> dict[str, Any]:
         """What a scope gets when it overrides nothing: the kind's defaults, then the shop's."""
@@ -359,6 +364,16 @@ def _merchant(merchant_id: int) -> Merchant:
     return db.session.get(Merchant, merchant_id)
 
 
+def followed(obj: Any) -> Any:
+    """What a plugin record is about, followed through `scope_subject` to a core row."""
+    for _ in range(8):
+        subject = getattr(obj, "scope_subject", None)
+        if subject is None or subject is obj:
+            break
+        obj = subject
+    return obj
+
+
 def scope_of(obj: Any) -> Scope | None:
     """The scope an object belongs to, or None for objects of no shop.
 
@@ -367,11 +382,7 @@ def scope_of(obj: Any) -> Scope | None:
     plugin's own record says what it concerns with a `scope_subject` property (a return
     request names its order line, a question its product) and is followed there.
     """
-    for _ in range(8):
-        subject = getattr(obj, "scope_subject", None)
-        if subject is None or subject is obj:
-            break
-        obj = subject
+    obj = followed(obj)
     if isinstance(obj, Variant):
         obj = obj.product
     if isinstance(obj, OrderItem):

@@ -22,7 +22,7 @@ from sqlalchemy import Select, select
 
 from .extensions import db
 from .models import Category, Membership, Merchant, Order
-from .scopes import Scope, scope_of
+from .scopes import Scope, followed, scope_of
 
 T = TypeVar("T")
 
@@ -170,13 +170,19 @@ def _readable_record_route(plugin: str) -> bool:
 
 
 def _acts_for(plugin: str, obj: Any) -> tuple[Scope, bool]:
-    if isinstance(obj, Merchant):  # a list of the shopper's records in this shop
-        shop = Scope(obj)
-        return shop, shop.enabled_anywhere(plugin)
+    """The object's scope and whether the plugin acts there.
+
+    An order (or a record about one) counts where the plugin is on for one of its lines;
+    a shop (a list of records) or a record of no category, where it is on anywhere in the
+    shop, as for the plugin's shop-wide hooks and routes.
+    """
+    obj = followed(obj)
     if isinstance(obj, Order):
         shop = Scope(obj.merchant)
         return shop, any(scope_of(line).enabled(plugin) for line in obj.items)
     scope = scope_of(obj) or g.scope
+    if scope.category is None:
+        return scope, scope.enabled_anywhere(plugin)
     return scope, scope.enabled(plugin)
 
 

@@ -201,6 +201,9 @@ def plugin_settings(name: str):
         return redirect(request.full_path)
     shown = scope.settings(info.name)
     form = info.settings_form(data=shown)
+    shop_only = [form[key].label.text for key in info.shop_wide_settings if category is not None]
+    for key in info.shop_wide_settings if category is not None else ():
+        delattr(form, key)
     if form.validate_on_submit():
         own = own_values(form, shown, set(request.form.getlist("inherit")))
         set_config(g.merchant, info.name, own, category=category, actor=current_user)
@@ -215,6 +218,7 @@ def plugin_settings(name: str):
         categories=shop_categories(),
         overridden=set(scope.own_config(info.name)),
         inherited=inherited,
+        shop_only=shop_only,
         errors=scope.state.config_errors.get(info.name, {}),
         state=scope.state.states[info.name],
     )

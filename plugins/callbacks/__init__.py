@@ -33,6 +33,20 @@ info = PluginInfo(
         "complaint_target_minutes": 10,
         "round_robin": False,
     },
+    # One agent queue per shop: its hours and reply targets are the shop's, not a category's.
+    shop_wide_settings=(
+        "hours_mon",
+        "hours_tue",
+        "hours_wed",
+        "hours_thu",
+        "hours_fri",
+        "hours_sat",
+        "hours_sun",
+        "holidays",
+        "target_minutes",
+        "complaint_target_minutes",
+        "round_robin",
+    ),
 )
 
 

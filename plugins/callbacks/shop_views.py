@@ -130,7 +130,7 @@ def read_thread(found: ContactRequest) -> bool:
     It is judged by what it is about: a product's category, or an order (on for any of its
     lines); a thread about neither by the shop-wide switch.
     """
-    reads(found.scope_subject or found)
+    reads(found)
     return g.retired_plugin is None
 
 

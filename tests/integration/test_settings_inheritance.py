@@ -70,3 +70,15 @@ def test_a_bad_value_is_a_field_error_and_nothing_is_stored(shop, owner_client):
     assert response.status_code == 200
     assert "Number must be between 0 and 365" in response.text
     assert own_rows(shop) == set()
+
+
+@pytest.mark.parametrize("storefront_plugins", [["callbacks"]])
+def test_shop_wide_settings_are_not_offered_or_applied_per_category(
+    shop, owner_client, enable_plugin
+):
+    page = owner_client.get("/admin/alpha/plugins/callbacks/settings?category=shoes").text
+    assert 'name="hours_mon"' not in page
+    assert "Set for the whole shop only:" in page
+    enable_plugin("callbacks", shop.alpha, shop.shoes, target_minutes=99)
+    assert Scope(shop.alpha, shop.shoes).settings("callbacks")["target_minutes"] == 10
+    assert 'name="hours_mon"' in owner_client.get("/admin/alpha/plugins/callbacks/settings").text

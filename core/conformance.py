@@ -36,7 +36,6 @@ from sqlalchemy.orm import Session
 from .events import dispatch_due, run_periodic
 from .extensions import db
 from .models import Category, Notification, Order, OrderItem, Product, Variant, utcnow
-from .orders import CartLine, change_status, mark_paid, place_order
 from .plugin_manager import acting_plugin
 from .plugin_settings import set_enabled
 from .scopes import scope_of
@@ -142,19 +141,9 @@ class ConformanceShop:
 
 def take_order(shop: ConformanceShop, products: list[Any], status: str = "completed") -> Order:
     """An order of one unit of each product, taken to `status` through the real transitions."""
-    lines = [CartLine(product.variants[0].id, 1) for product in products]
-    order = place_order(
-        shop.merchant,
-        shop.shopper,
-        lines,
-        recipient=shop.shopper.name,
-        phone="+8613800138000",
-        address="1 Test Road, Shanghai",
-    )
-    steps = {"awaiting_shipment": 1, "shipped": 2, "completed": 3}[status]
-    mark_paid(order, "test")
-    for new in ("shipped", "completed")[: steps - 1]:
-        change_status(order, new, shop.owner)
+    from .testing import Factory
+
+    order = Factory().order(shop.merchant, shop.shopper, products=products, status=status)
     db.session.commit()
     return order
 

@@ -331,16 +331,22 @@ class Factory:
         status: str = "awaiting_shipment",
         quantity: int = 1,
         actor=None,
+        products: list | tuple = (),
     ):
+        """An order taken to `status` through the real transitions.
+
+        `products` makes one line per product (an order of a duvet and a sneaker, to see
+        a plugin on for bedding and off for shoes); otherwise one line of `product`.
+        """
         from .orders import CartLine, change_status, mark_paid, place_order
 
-        if product is None:
+        if product is None and not products:
             category = self.category(merchant)
             product = self.product(merchant, category)
         order = place_order(
             merchant,
             user,
-            [CartLine(product.variants[0].id, quantity)],
+            [CartLine(p.variants[0].id, quantity) for p in (products or [product])],
             recipient=user.name,
             phone="+8613800138000",
             address="1 Test Road, Shanghai",

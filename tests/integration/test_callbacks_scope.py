@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from storefront import Notification, db, scope_of
-from storefront.orders import CartLine, mark_paid, place_order
 from storefront.plugin_settings import set_platform
 from storefront.plugins.callbacks.models import ContactMessage, ContactRequest
+from storefront.testing import Factory
 
 ALWAYS = {f"hours_{d}": "00:00-24:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 PRODUCT_LINK = "A question about this product? Contact us"
@@ -37,15 +37,10 @@ def off_for_shoes(open_shop, disable_plugin):
 
 
 def order_of(shop, *products, user=None):
-    order = place_order(
-        shop.alpha,
-        user or shop.alice,
-        [CartLine(p.variants[0].id, 1) for p in products],
-        recipient="Alice",
-        phone="+8613800138000",
-        address="1 Test Road, Shanghai",
+    """A paid order of one unit of each product."""
+    order = Factory().order(
+        shop.alpha, user or shop.alice, products=products, status="awaiting_shipment"
     )
-    mark_paid(order, "test")
     db.session.commit()
     return order
 

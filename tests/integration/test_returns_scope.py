@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from storefront import Notification, Scope, db
-from storefront.orders import CartLine, change_status, mark_paid, place_order
 from storefront.plugin_settings import set_platform
 from storefront.plugins.returns.models import ReturnRequest
 from storefront.plugins.returns.policy import settings_policy
+from storefront.testing import Factory
 
 
 @pytest.fixture
@@ -20,18 +20,8 @@ def storefront_plugins():
 
 
 def delivered(shop, *products, user=None):
-    user = user or shop.alice
-    order = place_order(
-        shop.alpha,
-        user,
-        [CartLine(p.variants[0].id, 1) for p in products],
-        recipient=user.name,
-        phone="+8613800138000",
-        address="1 Test Road, Shanghai",
-    )
-    mark_paid(order, "test")
-    change_status(order, "shipped", shop.alpha_owner)
-    change_status(order, "completed", shop.alpha_owner)
+    """A completed order of one unit of each product."""
+    order = Factory().order(shop.alpha, user or shop.alice, products=products, status="completed")
     db.session.commit()
     return order
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from storefront import Notification, db, utcnow
 from storefront.events import dispatch_due, run_periodic
 from storefront.models import PluginSetting
-from storefront.orders import CartLine, change_status, mark_paid, place_order
 from storefront.plugin_settings import set_platform
 from storefront.plugins.reviews.models import Review, ReviewInvitation
+from storefront.testing import Factory
 
 
 @pytest.fixture
@@ -22,18 +22,8 @@ def storefront_plugins():
 
 
 def completed(shop, *products, user=None):
-    user = user or shop.alice
-    order = place_order(
-        shop.alpha,
-        user,
-        [CartLine(p.variants[0].id, 1) for p in products],
-        recipient=user.name,
-        phone="+8613800138000",
-        address="1 Test Road, Shanghai",
-    )
-    mark_paid(order, "test")
-    change_status(order, "shipped", shop.alpha_owner)
-    change_status(order, "completed", shop.alpha_owner)
+    """A completed order of one unit of each product."""
+    order = Factory().order(shop.alpha, user or shop.alice, products=products, status="completed")
     db.session.commit()
     dispatch_due()
     return order

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from storefront import Scope, db, utcnow
 from storefront.events import run_periodic
 from storefront.models import EventDelivery, OutboxEvent
-from storefront.orders import CartLine, mark_paid, place_order
+from storefront.testing import Factory
 from tests.core_helpers import with_test_plugins
 from tests.plugins_for_tests import core_scoped
 
@@ -35,15 +35,10 @@ def fresh_recorder():
 
 
 def order_of(shop, *products, user=None):
-    order = place_order(
-        shop.alpha,
-        user or shop.alice,
-        [CartLine(p.variants[0].id, 1) for p in products],
-        recipient="Alice",
-        phone="+8613800138000",
-        address="1 Test Road, Shanghai",
+    """A paid order of one unit of each product."""
+    order = Factory().order(
+        shop.alpha, user or shop.alice, products=products, status="awaiting_shipment"
     )
-    mark_paid(order, "test")
     db.session.commit()
     return order
 

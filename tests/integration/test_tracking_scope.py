@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 
 from storefront import Notification, Order, call_hook, db, emit, utcnow
 from storefront.events import run_periodic
-from storefront.orders import CartLine, mark_paid, place_order
 from storefront.plugin_settings import set_platform
 from storefront.plugins.tracking.models import Shipment
 from storefront.plugins.tracking.shipping import create_shipment
 from storefront.plugins.tracking.webhook import sign
+from storefront.testing import Factory
 
 SECRET = "a-long-webhook-secret"
 DELIVERED = datetime(2026, 11, 22, 9, tzinfo=UTC)
@@ -37,17 +37,11 @@ def tracked(shop, enable_plugin):
     return shop
 
 
-def order_of(shop, *products, user=None) -> Order:
+def order_of(shop, *products, user=None):
     """A paid order of one unit of each product."""
-    order = place_order(
-        shop.alpha,
-        user or shop.alice,
-        [CartLine(p.variants[0].id, 1) for p in products],
-        recipient="Alice",
-        phone="+8613800138000",
-        address="1 Test Road, Shanghai",
+    order = Factory().order(
+        shop.alpha, user or shop.alice, products=products, status="awaiting_shipment"
     )
-    mark_paid(order, "test")
     db.session.commit()
     return order
 

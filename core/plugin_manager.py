@@ -81,37 +81,55 @@ _acting: ContextVar[str | None] = ContextVar("storefront_acting_plugin", default
 
 
 def acting_plugin() -> str | None:
-    """The plugin whose hook implementation is running now, if any (tests attribute rows)."""
+    """The plugin whose implementation is running now, while observers watch (the
+    conformance check attributes the rows a plugin writes this way); None otherwise."""
     return _acting.get()
 
 
 def _guard(manager: PluginManager, plugin: str, hook: str, impl: Any) -> Callable[..., Any]:
-    """Wrap one implementation: its own arguments, and its failure kept to itself."""
+    """Wrap one implementation: its own arguments, and its failure kept to itself.
+
+    Every page calls many of these, so the common case (nobody tracing or watching) is a
+    context-variable read and a try block; tracing and the conformance observers take the
+    longer path in `watched`.
+    """
     function = impl.function
     argnames = tuple(impl.argnames)
 
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        call = _current_call.get()
-        if call is not None and plugin in call.per_plugin:
-            own = call.per_plugin[plugin]
-            args = tuple(own.get(name, value) for name, value in zip(argnames, args, strict=True))
+    def failed(call: _Call | None) -> None:
+        if call is None or not call.isolate:
+            raise  # the exception the caller is handling
+        call.failed.append(plugin)
+        log.exception("plugin %s failed in hook %s", plugin, call.name)
+
+    def watched(call: _Call | None, args: tuple, kwargs: dict[str, Any]) -> Any:
         for observer in manager.observers:
             observer(plugin, hook, dict(zip(argnames, args, strict=True)))
-        started = time.perf_counter() if manager.trace else 0.0
+        started = time.perf_counter()
         token = _acting.set(plugin)
         try:
             return function(*args, **kwargs)
         except Exception:
-            if call is None or not call.isolate:
-                raise
-            call.failed.append(plugin)
-            log.exception("plugin %s failed in hook %s", plugin, call.name)
+            failed(call)
             return None
         finally:
             _acting.reset(token)
             if manager.trace:
                 elapsed = (time.perf_counter() - started) * 1000
                 log.info("hook %s plugin=%s %.3f ms", function.__name__, plugin, elapsed)
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        call = _current_call.get()
+        if call is not None and plugin in call.per_plugin:
+            own = call.per_plugin[plugin]
+            args = tuple(own.get(name, value) for name, value in zip(argnames, args, strict=True))
+        if manager.observers or manager.trace:
+            return watched(call, args, kwargs)
+        try:
+            return function(*args, **kwargs)
+        except Exception:
+            failed(call)
+            return None
 
     guarded.__wrapped__ = function  # type: ignore[attr-defined]
     return guarded

@@ -16,7 +16,9 @@ Meanwhile it watches every call into the plugin and every row the plugin adds:
   where it is off, nor an order none of whose lines it is on for;
 - no row the plugin adds concerns such an object, and an order of off products alone
   brings no message from it at all;
-- where it is on for a product and implements a product hook, it is called there.
+- where it is on for a product and implements a product hook, it is called there;
+- once the shop switches it off, and once the platform hides it, no message the shopper
+  or the owner was sent links to a page that is not found.
 
 The answer is a list of violations in words; empty means the plugin conforms.
 """
@@ -28,16 +30,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from .events import dispatch_due, run_periodic
 from .extensions import db
 from .models import Category, Notification, Order, OrderItem, Product, Variant, utcnow
 from .plugin_manager import acting_plugin
-from .plugin_settings import set_enabled
+from .plugin_settings import set_enabled, set_platform
 from .scopes import scope_of
 
 PRODUCT_HOOKS = ("product_sections", "product_badges", "variant_picker_links")
@@ -235,4 +238,39 @@ def check(plugin: str, shop: ConformanceShop, client_for) -> list[str]:
                 for product in on_products
                 if product.id not in watch.called_for
             ]
+    found += _links_once_switched_off(plugin, shop, client_for)
+    return found
+
+
+def _links_once_switched_off(plugin: str, shop: ConformanceShop, client_for) -> list[str]:
+    """Every message the shopper and the owner were sent still leads somewhere once the
+    shop stops offering the plugin, and once the platform hides it."""
+    found = []
+    for setting in ("off in the whole shop", "hidden by the platform"):
+        if setting == "hidden by the platform":
+            set_platform(plugin, available=False, enabled=None, actor=None)
+        else:
+            _switch(plugin, shop, False, None)
+            set_enabled(shop.merchant, plugin, None, shop.on_category)
+        db.session.commit()
+        for person in (shop.shopper, shop.owner):
+            client = client_for(person)
+            links = db.session.scalars(
+                select(Notification.link)
+                .where(
+                    Notification.user_id == person.id,
+                    Notification.merchant_id == shop.merchant.id,
+                    Notification.link.is_not(None),
+                )
+                .distinct()
+            )
+            for link in links:
+                path = urlsplit(link)
+                status = client.get(
+                    path.path + (f"?{path.query}" if path.query else "")
+                ).status_code
+                if status == 404 or status >= 500:
+                    found.append(f"{setting}: a message's link {link} answered {status}")
+    set_platform(plugin, available=True, enabled=None, actor=None)
+    db.session.commit()
     return found

@@ -79,6 +79,23 @@ def test_fifteen_days_saved_shop_wide_reach_bedding(shop, owner_client):
     }
 
 
+def test_a_bedding_window_of_its_own_beats_the_shop_wide_one(shop, enable_plugin):
+    enable_plugin("returns", shop.alpha, return_days=15)
+    enable_plugin("returns", shop.alpha, shop.bedding, return_days=45)
+    order = delivered(shop, shop.duvet, shop.sneaker, shop.tee)
+    assert settings_policy(line_of(order, shop.duvet)).return_days == 45
+    assert settings_policy(line_of(order, shop.duvet)).hygiene_rule is True
+    assert settings_policy(line_of(order, shop.tee)).return_days == 15
+
+
+def test_a_category_of_another_kind_gets_the_short_window(shop, make):
+    gifts = make.category(shop.alpha, "other", "gifts", "Gifts")
+    mug = make.product(shop.alpha, gifts, "Mug", slug="mug")
+    order = delivered(shop, mug)
+    policy = settings_policy(order.items[0])
+    assert (policy.return_days, policy.exchange_days, policy.hygiene_rule) == (7, 7, False)
+
+
 def test_unticking_the_hygiene_rule_on_bedding_is_stored(shop, owner_client):
     owner_client.post(
         "/admin/alpha/plugins/returns/settings?category=bedding",
@@ -143,11 +160,14 @@ def test_returns_on_for_bedding_only(shop, client_for, enable_plugin):
 
 
 @pytest.fixture
-def filed(shop, client_for):
+def filed(shop, client_for, owner_client):
+    """Alice's sneaker return, approved by the shop: her inbox links to it, a form awaits."""
     order = delivered(shop, shop.sneaker)
     ask(client_for(shop.alice), order, order.items[0])
     found = db.session.scalar(select(ReturnRequest))
-    assert found is not None
+    owner_client.post(f"/admin/alpha/returns/{found.rma}/approved", data={"note": "Send it"})
+    db.session.refresh(found)
+    assert found.status == "approved"
     return found
 
 
@@ -172,18 +192,33 @@ def test_a_filed_request_stays_readable_without_its_forms(
             Notification.user_id == shop.alice.id, Notification.link.contains(filed.rma)
         )
     ).all()
-    for url in {*links, f"/shop/alpha/returns/{filed.rma}"}:
+    assert links
+    for url in links:
         page = alice.get(url)
         assert page.status_code == 200, url
-        assert filed.rma in page.text
+        assert filed.rma in page.text and "Approved: send it back" in page.text
         assert 'data-testid="no-longer-offered"' in page.text
-        assert "Cancel this request" not in page.text
+        assert "I have sent it" not in page.text and "Cancel this request" not in page.text
     listing = alice.get("/shop/alpha/account/returns")
     assert listing.status_code == 200 and filed.rma in listing.text
-    cancel = alice.post(f"/shop/alpha/returns/{filed.rma}/cancel")
-    assert cancel.status_code == 404
+    sent = alice.post(
+        f"/shop/alpha/returns/{filed.rma}/ship-back", data={"carrier": "SF", "tracking": "SF1"}
+    )
+    assert sent.status_code == 404
+    assert alice.post(f"/shop/alpha/returns/{filed.rma}/cancel").status_code == 404
     db.session.refresh(filed)
-    assert filed.status == "requested"
+    assert filed.status == "approved" and filed.return_tracking is None
+
+
+@pytest.mark.parametrize("how", ["shop", "hidden"])
+def test_my_returns_says_so_once_returns_are_off_throughout_the_shop(
+    how, shop, filed, client_for, disable_plugin
+):
+    switch_off(how, shop, disable_plugin)
+    page = client_for(shop.alice).get("/shop/alpha/account/returns").text
+    assert filed.rma in page and 'data-testid="no-longer-offered"' in page
+    empty = client_for(shop.bob).get("/shop/alpha/account/returns").text
+    assert "No returns." in empty and "choose “Return or exchange”" not in empty
 
 
 def test_someone_elses_request_stays_out_of_reach(shop, filed, client_for, disable_plugin):

@@ -58,19 +58,20 @@ def _requests(order):
 
 @hookimpl
 def order_panels(order, lines):
+    """The order's requests and a way to start one, judged only on the lines returns is on for."""
     from .flow import STATUS_LABELS
     from .policy import eligibility
 
     if order.status not in ("shipped", "completed"):
         return None
-    lines = eligibility(order, lines)
+    judged = eligibility(order, lines)
     return Markup(
         render_template(
             "returns/order_panel.html",
             order=order,
             requests=_requests(order),
-            any_allowed=any(line.can_return or line.can_exchange for line in lines),
-            reasons_not=sorted({w for line in lines for w in line.why_not}),
+            any_allowed=any(line.can_return or line.can_exchange for line in judged),
+            reasons_not=sorted({w for line in judged for w in line.why_not}),
             labels=STATUS_LABELS,
         )
     )

@@ -1,10 +1,10 @@
-"""Demo returns in several states, on the demo shops' completed orders."""
+"""Demo returns in several states, on lines of completed orders where returns are on."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from storefront import Order, db
+from storefront import Order, db, lines_where
 
 from .flow import move, record
 from .models import ReturnItem, ReturnRequest
@@ -23,14 +23,22 @@ STORIES = [
 ]
 
 
+def first_returnable_lines(orders):
+    """Each order with its first line where returns are on; orders without one are skipped."""
+    for order in orders:
+        lines = lines_where("returns", order)
+        if lines:
+            yield order, lines[0]
+
+
 def seed(merchant) -> None:
     orders = db.session.scalars(
         select(Order)
         .where(Order.merchant_id == merchant.id, Order.status == "completed")
         .order_by(Order.id)
     ).all()
-    for order, (reason, english, chinese, steps) in zip(orders, STORIES, strict=False):
-        item = order.items[0]
+    stories = zip(STORIES, first_returnable_lines(orders), strict=False)
+    for (reason, english, chinese, steps), (order, item) in stories:
         request = ReturnRequest(
             merchant_id=merchant.id,
             order_id=order.id,

@@ -217,11 +217,5 @@ def reads(record: Any, plugin: str | None = None) -> Scope:
     return scope
 
 
-def require_enabled(plugin: str, scope: Scope) -> None:
-    """404 unless `plugin` acts in `scope` (for plugin views bound to one category)."""
-    if not scope.enabled(plugin):
-        abort(404)
-
-
 def memberships_of(user_id: int) -> list[Membership]:
     return list(db.session.scalars(select(Membership).where(Membership.user_id == user_id)))

@@ -13,6 +13,7 @@ from .extensions import csrf, db, limiter
 from .formatting import markdown, money
 from .fragments import cached as cached_fragment
 from .hookspecs import scoped_by
+from .inputs import page_number, parse_id, whole_number
 from .models import (
     CATEGORY_KINDS,
     Category,
@@ -92,6 +93,8 @@ __all__ = [
     "normalise_phone",
     "notify",
     "notify_staff",
+    "page_number",
+    "parse_id",
     "owner_required",
     "reads",
     "record_view",
@@ -106,4 +109,5 @@ __all__ = [
     "tenant_get",
     "tenant_select",
     "utcnow",
+    "whole_number",
 ]

@@ -18,6 +18,7 @@ from .dispatch import call_hook
 from .errors import register_error_handlers
 from .extensions import babel, csrf, db, limiter, login_manager
 from .i18n import register_i18n, select_locale, select_timezone
+from .inputs import IdConverter
 from .plugin_manager import PluginManager
 from .scopes import SettingsCache
 from .security import configure_production, register_security
@@ -69,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         instance_path=os.path.abspath(instance_path),
         instance_relative_config=True,
     )
+    app.url_map.converters["int"] = IdConverter  # every <int:id> of core and plugins
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
     logging.basicConfig(level=logging.INFO)

@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .inputs import whole_number
+
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     "SQLALCHEMY_DATABASE_URI": None,
@@ -83,9 +85,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
             if env_name in _BOOL_KEYS:
                 config[env_name] = _truthy(value)
             elif env_name in _INT_KEYS:
-                if not value.strip().isdigit() or int(value) < 1:
+                number = whole_number(value.strip(), 1)
+                if number is None:
                     raise ValueError(f"{env_name} must be a whole number above 0, not {value!r}")
-                config[env_name] = int(value)
+                config[env_name] = number
             else:
                 config[env_name] = value
     if overrides:

@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from .extensions import db
+from .inputs import parse_id
 from .models import Category, Membership, Merchant, Order
 from .scopes import Scope, followed, scope_of
 
@@ -40,18 +41,12 @@ def tenant_select(model: type[T], merchant: Merchant | None = None) -> Select:
     return select(model).where(model.merchant_id == merchant.id)
 
 
-MAX_ID = 2**63 - 1
-
-
 def valid_id(ident: Any) -> int:
-    """`ident` as a row id, or 404 for text, negative or out-of-range numbers."""
-    try:
-        ident = int(ident)
-    except (TypeError, ValueError):
+    """`ident` as a row id, or 404 for text, negative, unicode or out-of-range numbers."""
+    found = parse_id(ident)
+    if found is None:
         abort(404)
-    if not 0 < ident <= MAX_ID:
-        abort(404)
-    return ident
+    return found
 
 
 def tenant_get(model: type[T], ident: Any, merchant: Merchant | None = None) -> T:

@@ -8,9 +8,9 @@ from flask_login import current_user
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..inputs import page_number
 from ..models import Notification, utcnow
 from ..rendering import render_template
-from ..shop.catalogue import page_number
 from .blueprint import PER_PAGE, admin_bp
 
 

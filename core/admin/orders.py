@@ -9,11 +9,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..inputs import page_number
 from ..models import Order, OrderItem, Product, User
 from ..models.order import ORDER_STATUSES, ORDER_TRANSITIONS
 from ..orders import OrderError, change_status, status_label
 from ..rendering import render_template
-from ..shop.catalogue import page_number
 from ..tenancy import tenant_select
 from .blueprint import PER_PAGE, admin_bp
 from .forms import StatusForm

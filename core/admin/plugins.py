@@ -16,12 +16,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..inputs import page_number
 from ..models import AuditLog, Category
 from ..plugin_info import PluginInfo
 from ..plugin_settings import set_config, set_enabled
 from ..rendering import render_template
 from ..scopes import PluginState, Scope
-from ..shop.catalogue import page_number
 from ..tenancy import owner_required, tenant_select
 from .blueprint import PER_PAGE, admin_bp
 from .forms import KIND_LABELS, SwitchForm

@@ -8,9 +8,9 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..inputs import page_number, whole_number
 from ..models import Category, Product, Variant
 from ..rendering import render_template
-from ..shop.catalogue import page_number
 from ..tenancy import tenant_select
 from ..uploads import UploadError, save_uploads
 from .blueprint import PER_PAGE, admin_bp
@@ -144,13 +144,14 @@ def product_variants(product_id: int):
     changes = {}
     for variant in product.variants:
         raw = request.form.get(f"stock-{variant.id}", "").strip()
-        if not raw.isdigit() or int(raw) > 1_000_000:
+        stock = whole_number(raw, 0, 1_000_000)
+        if stock is None:
             flash(
                 _("Stock for %(variant)s must be a whole number from 0.", variant=variant.label),
                 "error",
             )
             return redirect(url_for("admin.product_edit", product_id=product.id))
-        changes[variant] = int(raw)
+        changes[variant] = stock
     for variant, stock in changes.items():
         variant.stock = stock
     db.session.commit()

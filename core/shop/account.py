@@ -9,12 +9,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..inputs import page_number
 from ..models import Address, Notification, Order, OrderItem, Product, utcnow
 from ..rendering import render_template
 from ..scopes import Scope
 from ..tenancy import tenant_select, valid_id
 from .blueprint import shop_bp
-from .catalogue import page_number
 from .forms import AddressForm, ProfileForm
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..dispatch import call_hook
 from ..extensions import db
+from ..inputs import page_number
 from ..models import Merchant, Product
 from ..rendering import render_template
 from ..scopes import Scope
@@ -23,15 +24,6 @@ def _listing(query, page: int, per_page: int):
     return db.paginate(
         query.order_by(Product.id), page=page, per_page=per_page, error_out=False, count=True
     )
-
-
-MAX_PAGE = 100_000
-
-
-def page_number() -> int:
-    """The `page` query argument; junk, negative or absurd values never reach the database."""
-    page = request.args.get("page", 1, type=int)
-    return min(page, MAX_PAGE) if page and page > 0 else 1
 
 
 @shop_bp.route("/")

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from .. import cart
 from ..dispatch import call_hook
 from ..extensions import db, limiter
+from ..inputs import parse_id
 from ..models import Address
 from ..orders import OrderError, place_order
 from ..plugin_info import PaymentError
@@ -51,10 +52,11 @@ def view_cart():
 @shop_bp.route("/shop/<merchant>/cart/update", methods=["POST"])
 def update_cart():
     form = CartUpdateForm()
-    if not form.validate_on_submit() or not form.variant.data.isdigit():
+    variant_id = parse_id(form.variant.data)
+    if not form.validate_on_submit() or variant_id is None:
         flash(_("Please enter a quantity between 0 and 20."), "error")
         return redirect(url_for("shop.view_cart"))
-    cart.set_quantity(g.merchant, int(form.variant.data), form.quantity.data or 0)
+    cart.set_quantity(g.merchant, variant_id, form.quantity.data or 0)
     return redirect(url_for("shop.view_cart"))
 
 

@@ -16,6 +16,8 @@ from storefront import (
     gettext,
     lazy_gettext,
     notify_staff,
+    page_number,
+    parse_id,
     render_template,
     tenant_get,
     tenant_select,
@@ -59,7 +61,7 @@ def staff_members() -> list[User]:
 def queue():
     """Open requests, overdue first then by due time, sorted and paged by the database."""
     mine = request.args.get("mine") == "1"
-    wanted = request.args.get("page", 1, type=int) or 1
+    wanted = page_number()
     assignee_id = current_user.id if mine else None
     found = Queue(g.merchant, assignee_id).page(wanted, PER_PAGE)
     return render_template(
@@ -144,7 +146,7 @@ def attempt(request_id: int):
 @admin_bp.route("/admin/<merchant>/callbacks/<int:request_id>/assign", methods=["POST"])
 def assign(request_id: int):
     found = tenant_get(ContactRequest, request_id)
-    wanted = request.form.get("assignee", type=int)
+    wanted = parse_id(request.form.get("assignee"))
     if wanted not in {u.id for u in staff_members()}:
         flash(gettext("Choose someone from this shop's staff."), "error")
         return back(found)

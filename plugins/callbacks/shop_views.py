@@ -18,6 +18,7 @@ from storefront import (
     gettext,
     limiter,
     normalise_phone,
+    page_number,
     reads,
     record_view,
     render_template,
@@ -31,7 +32,6 @@ from .service import due_at, hours_for, open_request, target_minutes
 
 shop_bp = Blueprint("callbacks", __name__, template_folder="templates")
 PER_PAGE = 20
-MAX_PAGE = 100_000
 
 
 def context_order() -> Order | None:
@@ -142,12 +142,6 @@ def refuse_new_messages(found: ContactRequest) -> Response:
     return redirect(url_for("callbacks.thread", request_id=found.id))
 
 
-def page_arg() -> int:
-    """The `page` query argument; junk, negative or absurd values never reach the database."""
-    page = request.args.get("page", 1, type=int) or 1
-    return min(max(page, 1), MAX_PAGE)
-
-
 def last_messages(requests: Sequence[ContactRequest]) -> dict[int, str]:
     """The newest message of each request, in one query whatever the page holds.
 
@@ -192,7 +186,7 @@ def mine():
     if not g.scope.enabled_anywhere("callbacks"):
         reads(g.merchant)
     listing = db.paginate(
-        my_requests(current_user.id), page=page_arg(), per_page=PER_PAGE, error_out=False
+        my_requests(current_user.id), page=page_number(), per_page=PER_PAGE, error_out=False
     )
     return render_template(
         "callbacks/mine.html",

@@ -14,6 +14,7 @@ from storefront import (
     gettext,
     lazy_gettext,
     notify,
+    page_number,
     render_template,
     tenant_get,
     tenant_select,
@@ -29,11 +30,6 @@ from .size_guides import table_to_text, text_to_table
 admin_bp = Blueprint("faq_admin", __name__, template_folder="templates")
 
 PER_PAGE = 25
-
-
-def page_arg() -> int:
-    page = request.args.get("page", 1, type=int) or 1
-    return min(max(page, 1), 10_000)
 
 
 def fill_choices(form: EntryForm) -> None:
@@ -63,7 +59,7 @@ def entries():
         topic = ""
     listing = db.paginate(
         found.order_by(FaqEntry.topic, FaqEntry.position, FaqEntry.id),
-        page=page_arg(),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )
@@ -147,7 +143,7 @@ def questions():
             FaqQuestion.created_at.asc() if status == "open" else FaqQuestion.created_at.desc()
         )
         .order_by(FaqQuestion.id),
-        page=page_arg(),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )

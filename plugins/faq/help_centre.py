@@ -12,20 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 
-from flask import abort, request
+from flask import abort
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from storefront import db
+from storefront import db, page_number
 
 from .forms import TOPIC_LABELS
 from .models import TOPICS, FaqEntry
 
 TOPIC_PREVIEW = 5  # answers per topic on the overview: a short page, on a phone too
 PER_PAGE = 20  # answers per page of a topic or of search results
-LAST_PAGE = 10_000  # far past any real list; a larger OFFSET overflows SQLite's integers
 
 
 @dataclass
@@ -84,11 +83,6 @@ def topic_previews(shop_wide: Select, per_topic: int = TOPIC_PREVIEW) -> list[To
     for group in groups:
         group.total = totals[group.topic]
     return groups
-
-
-def page_number() -> int:
-    """`?page=` as a page that can be asked for: 1 for junk, capped so OFFSET stays an integer."""
-    return min(max(request.args.get("page", 1, type=int), 1), LAST_PAGE)
 
 
 def paged(found: Select) -> Pagination:

@@ -16,6 +16,7 @@ from storefront import (
     db,
     gettext,
     limiter,
+    page_number,
     reads,
     record_view,
     render_template,
@@ -24,7 +25,7 @@ from storefront import (
 )
 
 from .forms import QuestionForm
-from .help_centre import TopicGroup, page_groups, page_number, paged, topic_previews
+from .help_centre import TopicGroup, page_groups, paged, topic_previews
 from .models import FaqEntry, FaqQuestion, FaqVote
 from .queries import answers_about, size_guide, where_offered
 from .search import highlight, matching, plain_text, suggesting
@@ -273,7 +274,7 @@ def my_questions():
         .where(FaqQuestion.user_id == current_user.id)
         .options(selectinload(FaqQuestion.product))
         .order_by(FaqQuestion.created_at.desc(), FaqQuestion.id.desc()),
-        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        page=page_number(),
         per_page=20,
         error_out=False,
     )

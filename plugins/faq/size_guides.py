@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storefront import lazy_gettext as _l
+from storefront import whole_number
 
 DEFAULT_TABLES: dict[str, dict] = {
     "bedding": {
@@ -84,9 +85,9 @@ class FootLengthError(ValueError):
 
 def parse_foot_length(raw: str) -> int:
     text = (raw or "").strip().lower().removesuffix("mm").strip()
-    if not text.isdigit():
+    value = whole_number(text)
+    if value is None:
         raise FootLengthError(_l("Enter your foot length in millimetres, e.g. 250."))
-    value = int(text)
     if not FOOT_MIN_MM <= value <= FOOT_MAX_MM:
         raise FootLengthError(
             _l(

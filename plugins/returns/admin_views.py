@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from storefront import Order, db, gettext, render_template, tenant_select, utcnow
+from storefront import Order, db, gettext, page_number, render_template, tenant_select, utcnow
 
 from .flow import STATUS_LABELS, TRANSITIONS, FlowError, move
 from .forms import DecisionForm
@@ -68,7 +68,7 @@ def queue():
             ReturnRequest.created_at.asc() if oldest_first else ReturnRequest.created_at.desc(),
             ReturnRequest.id,
         ),
-        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )

@@ -18,11 +18,14 @@ from storefront import (
     gettext,
     limiter,
     lines_where,
+    page_number,
+    parse_id,
     reads,
     record_view,
     render_template,
     save_uploads,
     tenant_select,
+    whole_number,
 )
 
 from .flow import STATUS_LABELS, FlowError, move, record
@@ -39,7 +42,6 @@ shop_bp = Blueprint(
 )
 MAX_PHOTOS = 6
 MINE_PER_PAGE = 20
-MAX_PAGE = 10_000
 
 
 def own_order(number: str) -> Order:
@@ -87,7 +89,8 @@ def chosen_lines(lines, kind: str, errors: list[str]) -> list[ReturnItem]:
         raw = request.form.get(f"qty-{line.item.id}", "").strip()
         if not raw or raw == "0":
             continue
-        if not raw.isdigit() or not 0 < int(raw) <= line.returnable:
+        quantity = whole_number(raw, 1, line.returnable)
+        if quantity is None:
             errors.append(
                 gettext(
                     "%(product)s: choose from 1 to %(n)d.",
@@ -103,10 +106,10 @@ def chosen_lines(lines, kind: str, errors: list[str]) -> list[ReturnItem]:
                 + (" ".join(line.why_not) or gettext("not possible for this item."))
             )
             continue
-        row = ReturnItem(order_item_id=line.item.id, quantity=int(raw))
+        row = ReturnItem(order_item_id=line.item.id, quantity=quantity)
         if kind == "exchange":
             variant = db.session.get(
-                Variant, request.form.get(f"variant-{line.item.id}", type=int) or 0
+                Variant, parse_id(request.form.get(f"variant-{line.item.id}")) or 0
             )
             if (
                 variant is None
@@ -120,7 +123,7 @@ def chosen_lines(lines, kind: str, errors: list[str]) -> list[ReturnItem]:
                     )
                 )
                 continue
-            if variant.stock < int(raw):
+            if variant.stock < quantity:
                 errors.append(
                     gettext(
                         "%(product)s: %(variant)s is sold out; choose a refund or another size.",
@@ -265,12 +268,6 @@ def cancel(rma: str):
         db.session.commit()
         flash(gettext("Request cancelled."), "success")
     return redirect(url_for("returns.detail", rma=found.rma))
-
-
-def page_number() -> int:
-    """`?page=` as a page that can exist: 1 for junk, capped so OFFSET stays a small integer."""
-    page = request.args.get("page", 1, type=int)
-    return min(page, MAX_PAGE) if page and page > 0 else 1
 
 
 def my_requests(page: int) -> Pagination:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, request, url_for
 from sqlalchemy.orm import selectinload
 
-from storefront import db, gettext, record_view, render_template, tenant_get, tenant_select, utcnow
+from storefront import (
+    db,
+    gettext,
+    page_number,
+    record_view,
+    render_template,
+    tenant_get,
+    tenant_select,
+    utcnow,
+)
 
 from .forms import FOLLOW_UP_LABELS, ReplyForm
 from .models import OUTSTANDING_FOLLOW_UPS, REVIEW_STATES, Review
@@ -35,7 +44,7 @@ def queue():
     order = Review.created_at.asc() if show == "pending" else Review.created_at.desc()
     listing = db.paginate(
         query.order_by(order, Review.id),
-        page=max(request.args.get("page", 1, type=int) or 1, 1),
+        page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )

@@ -21,7 +21,6 @@ SORTS = {
     "lowest": (Review.stars.asc(), Review.created_at.desc(), Review.id.desc()),
     "highest": (Review.stars.desc(), Review.created_at.desc(), Review.id.desc()),
 }
-MAX_PAGE = 10_000
 # Admin figures count this far and then show "1000+": past it the exact number changes
 # nothing an admin does, and counting it would read every row of the shop's largest tab.
 COUNT_CAP = 1000
@@ -116,7 +115,7 @@ def review_page(
         filter_by = None
         total = summary.count if summary else 0
     pages = max(ceil(total / per_page), 1)
-    page = min(max(page, 1), pages, MAX_PAGE)
+    page = min(max(page, 1), pages)
     # Most reviews carry no photo: when the summary says none has, skip that query.
     without_photos = summary is not None and not summary.with_photos
     statement = _page_statement(sort if sort in SORTS else "newest", filter_by, not without_photos)

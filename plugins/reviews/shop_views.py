@@ -16,6 +16,7 @@ from storefront import (
     db,
     gettext,
     limiter,
+    page_number,
     reads,
     record_view,
     render_template,
@@ -53,7 +54,7 @@ def listing_args() -> tuple[str, int | None, bool, int]:
     stars = request.args.get("stars", type=int)
     stars = stars if stars in (1, 2, 3, 4, 5) else None
     photos = request.args.get("photos") == "1"
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number()
     return sort, stars, photos, page
 
 

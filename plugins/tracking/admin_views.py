@@ -16,10 +16,12 @@ from storefront import (
     acts_on,
     db,
     gettext,
+    page_number,
     render_template,
     tenant_get,
     tenant_select,
     utcnow,
+    whole_number,
 )
 
 from .carriers import STATUS_LABELS, TrackingUpdate, carriers
@@ -31,7 +33,6 @@ from .shipping import ShippingError, create_shipment, record_event
 admin_bp = Blueprint("tracking_admin", __name__, template_folder="templates")
 
 PER_PAGE = 25
-MAX_PAGE = 100_000
 MAX_IMPORT_ROWS = 2000
 FILTERS = ("all", "in_transit", "exception", "delayed", "delivered")
 
@@ -60,11 +61,12 @@ def add_shipment(number: str):
     for item in order.items:
         raw = request.form.get(f"qty-{item.id}", "").strip()
         if raw:
-            if not raw.isdigit():
+            quantity = whole_number(raw)
+            if quantity is None:
                 flash(gettext("Quantities must be whole numbers."), "error")
                 return back_to(order)
-            if int(raw):
-                quantities[item.id] = int(raw)
+            if quantity:
+                quantities[item.id] = quantity
     try:
         create_shipment(
             order, form.carrier.data, form.tracking_number.data, quantities or None, current_user
@@ -104,12 +106,6 @@ def add_event(shipment_id: int):
         db.session.commit()
         flash(gettext("Event added."), "success")
     return back_to(shipment.order)
-
-
-def page_arg() -> int:
-    """The `page` query argument; junk, negative or absurd values never reach the database."""
-    page = request.args.get("page", 1, type=int) or 1
-    return min(max(page, 1), MAX_PAGE)
 
 
 def filtered(query: Select, show: str, late: ColumnElement[bool]) -> Select:
@@ -170,7 +166,7 @@ def shipments():
     limits = silence_limits(g.merchant)
     late = stalled(limits, utcnow())
     listing = db.paginate(
-        listing_query(show, late), page=page_arg(), per_page=PER_PAGE, error_out=False
+        listing_query(show, late), page=page_number(), per_page=PER_PAGE, error_out=False
     )
     return render_template(
         "tracking/admin/shipments.html",

@@ -1,0 +1,60 @@
+"""Numbers from URLs, query strings and forms, parsed once for every route of core and plugins.
+
+Row ids are INTEGER columns: 32 bits on PostgreSQL, and kept to the same range on SQLite
+so that both databases answer a hostile id the same way (not found) instead of one of
+them overflowing in its driver. Only ASCII digits count: `str.isdigit()` also accepts
+"²" and "١", which `int()` then refuses or reads as something else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from werkzeug.routing import BaseConverter, ValidationError
+
+MAX_ID = 2**31 - 1
+MAX_PAGE = 10_000
+ASCII_DIGITS = frozenset("0123456789")
+
+
+def whole_number(raw: Any, low: int = 0, high: int = MAX_ID) -> int | None:
+    """`raw` as an int from `low` to `high`, or None: ASCII digits only, no sign, no spaces."""
+    if not isinstance(raw, str) or not raw or len(raw) > 10 or not set(raw) <= ASCII_DIGITS:
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
+
+
+def parse_id(raw: Any) -> int | None:
+    """A row id (1 to MAX_ID), or None for anything else."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw if 0 < raw <= MAX_ID else None
+    return whole_number(raw, 1, MAX_ID)
+
+
+def page_number(argument: str = "page", last: int = MAX_PAGE) -> int:
+    """The page a paged list should show: 1 for junk, at most `last` (OFFSET stays small)."""
+    raw = request.args.get(argument, "")
+    if not raw or not set(raw) <= ASCII_DIGITS:
+        return 1
+    # a number past the end (however long) asks for the end, not for the first page
+    value = MAX_PAGE if len(raw) > len(str(MAX_PAGE)) else max(int(raw), 1)
+    return min(value, MAX_PAGE, max(last, 1))
+
+
+class IdConverter(BaseConverter):
+    """`<int:...>` in every route: ASCII digits in the id range, else the route does not match."""
+
+    regex = r"[0-9]{1,10}"
+    weight = 50
+    part_isolating = True
+
+    def to_python(self, value: str) -> int:
+        ident = parse_id(value)
+        if ident is None:
+            raise ValidationError()
+        return ident
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))

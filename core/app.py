@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, abort, request
 from jinja2 import BaseLoader
 
-from . import tenancy
+from . import json_bodies, tenancy
 from .config import load_config
 from .dispatch import call_hook
 from .errors import register_error_handlers
@@ -111,6 +111,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     tenancy.register(app)
     register_i18n(app)
     register_error_handlers(app)
+    json_bodies.register(app)
     register_theme_static(app)
     _register_template_globals(app)
     _register_response_hooks(app)

@@ -24,6 +24,7 @@ from .extensions import db
 from .inputs import parse_id
 from .models import Category, Membership, Merchant, Order
 from .scopes import Scope, followed, scope_of
+from .theming import available_themes
 
 T = TypeVar("T")
 
@@ -99,8 +100,8 @@ def register(app: Flask) -> None:
             g.merchant = load_merchant(values.pop("merchant"))
             g.scope = Scope(g.merchant)
             if is_shop_path(request.path):
-                g.theme = request.args.get("preview_theme") if _may_preview() else None
-                g.theme = g.theme or g.merchant.theme
+                wanted = request.args.get("preview_theme") if _may_preview() else None
+                g.theme = wanted if wanted in available_themes() else g.merchant.theme
 
     @app.url_defaults
     def add_merchant(endpoint, values):

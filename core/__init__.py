@@ -13,7 +13,7 @@ from .extensions import csrf, db, limiter
 from .formatting import markdown, money
 from .fragments import cached as cached_fragment
 from .hookspecs import scoped_by
-from .inputs import page_number, parse_id, whole_number
+from .inputs import WithinStoredTimes, page_number, parse_id, utc_time, whole_number
 from .models import (
     CATEGORY_KINDS,
     Category,
@@ -74,6 +74,7 @@ __all__ = [
     "User",
     "UTCDateTime",
     "Variant",
+    "WithinStoredTimes",
     "acts_on",
     "call_hook",
     "category_by_slug",
@@ -108,6 +109,7 @@ __all__ = [
     "status_label",
     "tenant_get",
     "tenant_select",
+    "utc_time",
     "utcnow",
     "whole_number",
 ]

@@ -8,14 +8,21 @@ them overflowing in its driver. Only ASCII digits count: `str.isdigit()` also ac
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BaseConverter, ValidationError
+from wtforms.validators import ValidationError as FieldError
 
 MAX_ID = 2**31 - 1
 MAX_PAGE = 10_000
 ASCII_DIGITS = frozenset("0123456789")
+# Times a shop records: parcels, events, deadlines. Far wider than any real one, narrow
+# enough that converting between time zones never leaves Python's or a database's range.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def whole_number(raw: Any, low: int = 0, high: int = MAX_ID) -> int | None:
@@ -41,6 +48,29 @@ def page_number(argument: str = "page", last: int = MAX_PAGE) -> int:
     # a number past the end (however long) asks for the end, not for the first page
     value = MAX_PAGE if len(raw) > len(str(MAX_PAGE)) else max(int(raw), 1)
     return min(value, MAX_PAGE, max(last, 1))
+
+
+def utc_time(value: Any) -> datetime | None:
+    """An ISO 8601 time as aware UTC (naive means UTC), within EARLIEST..LATEST; else None."""
+    if not isinstance(value, str) or not value or len(value) > 64:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    return parsed if EARLIEST <= parsed < LATEST else None
+
+
+class WithinStoredTimes:
+    """A form validator: the field's time lies between EARLIEST and LATEST (naive = UTC)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data is None:
+            return
+        when = field.data if field.data.tzinfo else field.data.replace(tzinfo=UTC)
+        if not EARLIEST <= when < LATEST:
+            raise FieldError(_l("Choose a time between 2000 and 2099."))
 
 
 class IdConverter(BaseConverter):

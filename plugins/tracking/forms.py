@@ -7,6 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from storefront import WithinStoredTimes
 from storefront import lazy_gettext as _l
 
 from .carriers import STATUS_LABELS, STATUSES
@@ -39,7 +40,7 @@ class EventForm(FlaskForm):
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200)])
     message = StringField(_l("Message"), validators=[Optional(), Length(max=500)])
     occurred_at = DateTimeLocalField(
-        _l("When (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+        _l("When (UTC)"), format="%Y-%m-%dT%H:%M", validators=[Optional(), WithinStoredTimes()]
     )
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
+
+from storefront import utc_time
 
 from .carriers import STATUSES, TrackingUpdate
 
@@ -48,13 +50,10 @@ def verify(
 
 
 def _time(value: Any, field: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise WebhookError(400, field, f"{field} must be an ISO 8601 time") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    parsed = utc_time(value)
+    if parsed is None:
+        raise WebhookError(400, field, f"{field} must be an ISO 8601 time from 2000 to 2099")
+    return parsed
 
 
 def parse_event(data: Any) -> tuple[str, TrackingUpdate]:

@@ -4,7 +4,7 @@ The sweep walks `app.url_map`, so a route a plugin adds later is covered without
 Each path argument gets a real id or slug (to reach the forms behind it) and hostile ones;
 each route gets hostile query strings; each POST route gets hostile values in every field
 its page shows (or in common field names), a 200 KB value, repeated fields, and malformed
-or deeply nested JSON. It runs as a visitor, a shopper, an agent and the owner.
+or deeply nested JSON. It runs as a visitor, a shopper, an agent, the owner and a platform admin.
 """
 
 from __future__ import annotations
@@ -110,10 +110,15 @@ def sweep(app, client, world) -> list[str]:
     return failures
 
 
-@pytest.mark.parametrize("who", ["visitor", "shopper", "agent", "owner"])
-def test_no_route_answers_a_server_error(who, app, shop, world, client, client_for):
+@pytest.mark.parametrize("who", ["visitor", "shopper", "agent", "owner", "platform"])
+def test_no_route_answers_a_server_error(who, app, shop, make, world, client, client_for):
     app.config["RATELIMIT_ENABLED"] = False
-    user = {"shopper": shop.alice, "agent": shop.alpha_agent, "owner": shop.alpha_owner}
+    user = {
+        "shopper": shop.alice,
+        "agent": shop.alpha_agent,
+        "owner": shop.alpha_owner,
+        "platform": make.user(email="root@example.com", platform_admin=True),
+    }
     browser = client if who == "visitor" else client_for(user[who])
     failures = sweep(app, browser, world)
     assert failures == [], "\n".join(failures[:40])

@@ -361,3 +361,31 @@ def test_the_problems_tab_finds_its_parcels_by_status(shop, app):
     plan = listing_plan(app, shop.alpha, "exception")
     if db.engine.dialect.name != "postgresql":
         assert "ix_tracking_shipment_status" in plan and "status=?" in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("time", "0001-01-01T00:00:00+14:00"),
+        ("time", "9999-12-31T23:59:59-14:00"),
+        ("eta", "9999-12-31T23:59:59-14:00"),
+        ("time", "²"),
+    ],
+)
+def test_webhook_times_outside_the_stored_range_name_the_field(shop, parcel, client, field, value):
+    payload = event(1, "in_transit", "2026-12-01T10:00:00Z")
+    payload[field] = value
+    response = post_event(client, payload)
+    assert response.status_code == 400
+    assert response.get_json()["field"] == field
+    assert db.session.scalar(select(func.count(TrackingEvent.id))) == 0
+
+
+def test_deeply_nested_or_nul_json_is_a_400_naming_the_body(shop, parcel, client):
+    deep: list = [1]
+    for _ in range(40):
+        deep = [deep]
+    nested = post_event(client, {"x": deep})
+    assert nested.status_code == 400 and nested.get_json()["field"] == "body"
+    nul = post_event(client, event(2, "in_transit", "2026-12-01T10:00:00Z", message="a\u0000b"))
+    assert nul.status_code == 400 and "NUL" in nul.get_json()["error"]

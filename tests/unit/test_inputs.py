@@ -6,7 +6,16 @@ from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storefront.inputs import MAX_ID, MAX_PAGE, page_number, parse_id, whole_number
+from storefront.inputs import (
+    EARLIEST,
+    LATEST,
+    MAX_ID,
+    MAX_PAGE,
+    page_number,
+    parse_id,
+    utc_time,
+    whole_number,
+)
 
 app = Flask(__name__)
 
@@ -49,3 +58,15 @@ def test_page_numbers_past_the_end_ask_for_the_end():
             assert page_number() == expected, raw
     with app.test_request_context("/", query_string={"page": "50"}):
         assert page_number(last=7) == 7
+
+
+@given(st.text(max_size=70))
+def test_any_text_is_a_stored_time_or_none(raw):
+    found = utc_time(raw)
+    assert found is None or (EARLIEST <= found < LATEST and found.utcoffset().total_seconds() == 0)
+
+
+def test_times_at_the_edge_of_pythons_range_are_refused_not_overflowed():
+    for raw in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "1999-12-31T23:59Z"):
+        assert utc_time(raw) is None, raw
+    assert utc_time("2026-12-07T10:00:00+08:00").hour == 2

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .extensions import db
+from .inputs import parse_id
 from .models import Merchant, Product, Variant
 from .orders import CartLine
 
@@ -30,10 +31,27 @@ def _key(merchant: Merchant) -> str:
 
 
 def raw(merchant: Merchant) -> dict[str, int]:
-    return dict(session.get(_key(merchant), {}))
+    """The cart's lines; anything a variant id or quantity cannot be is dropped.
+
+    The cookie is signed, but an older version or a bug may have stored a line no query
+    can look up (an id past the column's range would break /cart for that browser).
+    """
+    stored = session.get(_key(merchant), {})
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        key: quantity
+        for key, quantity in stored.items()
+        if parse_id(key) is not None
+        and isinstance(quantity, int)
+        and not isinstance(quantity, bool)
+        and 0 < quantity <= MAX_QUANTITY
+    }
 
 
 def set_quantity(merchant: Merchant, variant_id: int, quantity: int) -> None:
+    if parse_id(variant_id) is None:
+        return
     cart = raw(merchant)
     if quantity <= 0:
         cart.pop(str(variant_id), None)

@@ -316,3 +316,28 @@ def test_the_lifecycle_refuses_impossible_moves(shop, make, start, new):
     with pytest.raises(OrderError, match="cannot become"):
         change_status(order, new, shop.alpha_owner)
     assert order.status == start
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {"99999999999999999999": 1},
+        {"2147483648": 1},
+        {"²": 1},
+        {"1": "lots"},
+        {"1": -3},
+        ["not", "a", "dict"],
+    ],
+)
+def test_a_cart_cookie_with_lines_no_query_can_look_up_drops_them(shop, alice, stored):
+    add(alice, size(shop, "41"))
+    with alice.session_transaction() as session:
+        cart = dict(session[f"cart-{shop.alpha.id}"])
+        if isinstance(stored, dict):
+            cart.update(stored)
+        session[f"cart-{shop.alpha.id}"] = cart if isinstance(stored, dict) else stored
+    page = alice.get("/shop/alpha/cart")
+    assert page.status_code == 200
+    if isinstance(stored, dict):
+        assert cart_lines(page.text) == [("Leather Sneaker", "41 / White", 1)]
+    assert alice.get("/shop/alpha/checkout").status_code in (200, 302)

@@ -3,8 +3,9 @@
 The sweep walks `app.url_map`, so a route a plugin adds later is covered without an edit.
 Each path argument gets a real id or slug (to reach the forms behind it) and hostile ones;
 each route gets hostile query strings; each POST route gets hostile values in every field
-its page shows (or in common field names), a 200 KB value, repeated fields, and malformed
-or deeply nested JSON. It runs as a visitor, a shopper, an agent, the owner and a platform admin.
+its page shows (or in common field names): huge and negative numbers, unicode digits, NUL,
+a 1 MB value, repeated fields, and malformed or deeply nested JSON. It runs as a visitor, a
+shopper, an agent, the owner and a platform admin.
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ def hostile_forms(names: list[str]) -> list[dict]:
     return [
         {name: "99999999999999999999" for name in names},
         {name: "²" for name in names},
-        {name: "x" * 200_000 for name in names[:3]},
+        {name: "x" * 1_000_000 for name in names[:2]},
+        {name: "-99999999999999999999" for name in names},
+        {name: "a\x00b" for name in names},
         {name: ["1", "2", "-5"] for name in names},
     ]
 

@@ -46,8 +46,7 @@ def storefront_serve(database_url: str, instance: Path, workers: int = 3) -> Ite
     """The production server on the suite's database; yields its base URL."""
     instance.mkdir(parents=True, exist_ok=True)
     (instance / "storefront.cfg").write_text(
-        'LOGIN_RATE_LIMIT = "10000 per minute"\n'
-        f"RATELIMIT_KEY_PREFIX = {uuid.uuid4().hex!r}\n"
+        f'LOGIN_RATE_LIMIT = "10000 per minute"\nRATELIMIT_KEY_PREFIX = {uuid.uuid4().hex!r}\n'
     )
     env = {
         key: value
@@ -64,7 +63,14 @@ def storefront_serve(database_url: str, instance: Path, workers: int = 3) -> Ite
     port = free_port()
     log = (instance / "server.log").open("w")
     server = subprocess.Popen(
-        [str(BIN / "storefront"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        [
+            str(BIN / "storefront"),
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
         env=env,
         cwd=ROOT,
         stdout=log,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from functools import cached_property
 
 from babel import Locale, support
-from flask import Flask, current_app, g, has_request_context, redirect, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
+
+from .redirects import redirect_next
 
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
 
@@ -41,10 +43,7 @@ def register_i18n(app: Flask) -> None:
     def set_language(code: str):
         if code in app.config["LANGUAGES"]:
             session["lang"] = code
-        target = request.form.get("next") or "/"
-        if not target.startswith("/") or target.startswith("//"):
-            target = "/"
-        return redirect(target)
+        return redirect_next("/")
 
     @app.context_processor
     def language_context():

@@ -7,22 +7,17 @@ never loses a notification or breaks the page that caused it.
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from email.message import EmailMessage
 from typing import Any, Protocol
 
-from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .events import emit
 from .extensions import db
+from .mail import absolute, send_email
 from .models import Membership, Merchant, Notification, User
 from .plugin_info import PluginInfo
 from .plugin_manager import hookimpl
-
-log = logging.getLogger("storefront.notifications")
 
 info = PluginInfo(name="notifications", title="Notifications", internal=True, version="1.0")
 
@@ -39,24 +34,10 @@ class EmailChannel:
     name = "email"
 
     def send(self, user: User, notification: Notification) -> None:
-        config = current_app.config
-        message = EmailMessage()
-        message["From"] = config["STOREFRONT_EMAIL_FROM"]
-        message["To"] = user.email
-        message["Subject"] = notification.title
         body = notification.body
         if notification.link:
-            link = notification.link
-            if link.startswith("/"):
-                link = config["STOREFRONT_BASE_URL"].rstrip("/") + link
-            body = f"{body}\n\n{link}"
-        message.set_content(body)
-        if config["STOREFRONT_EMAIL_BACKEND"] == "smtp":
-            with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=10) as smtp:
-                smtp.send_message(message)
-        else:
-            log.info("email to %s: %s\n%s", user.email, notification.title, body)
-            current_app.extensions["storefront"].extra.setdefault("sent_emails", []).append(message)
+            body = f"{body}\n\n{absolute(notification.link)}"
+        send_email(user.email, notification.title, body)
 
 
 @hookimpl
@@ -134,14 +115,3 @@ def notify_staff(
         .where(Membership.merchant_id == merchant.id, Membership.role.in_(roles))
     ).all()
     return [notify(m, title, body, link, merchant, kind, about) for m in members]
-
-
-def unread_count(user: User) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == user.id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )

@@ -85,8 +85,13 @@ def place_order(
     phone: str,
     address: str,
     note: str | None = None,
+    checkout_token: str | None = None,
 ) -> Order:
-    """Create an order and take its stock in one transaction; all lines or nothing."""
+    """Create an order and take its stock in one transaction; all lines or nothing.
+
+    With a `checkout_token` a second order with the same token fails on the flush
+    (IntegrityError): the caller answers with the order the first one placed.
+    """
     if not lines:
         raise OrderError(_l("Your cart is empty."))
     variants = {
@@ -105,6 +110,7 @@ def place_order(
         phone=phone,
         address=address,
         note=note,
+        checkout_token=checkout_token,
     )
     total = 0
     for line in lines:

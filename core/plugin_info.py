@@ -27,6 +27,8 @@ class PluginInfo:
       A merchant's own value, shop-wide or for the category, beats them.
     - `shop_wide_settings`: keys that only make sense for the whole shop (opening hours,
       a webhook secret): categories neither offer nor apply an override of them.
+    - `secret_settings`: keys holding credentials; the audit log records only that they
+      were set or changed (keys named like "secret", "token" or "password" are too).
     """
 
     name: str
@@ -40,6 +42,7 @@ class PluginInfo:
     default_settings: dict[str, Any] = field(default_factory=dict)
     kind_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     shop_wide_settings: tuple[str, ...] = ()
+    secret_settings: tuple[str, ...] = ()
     internal: bool = False
 
     def __post_init__(self) -> None:

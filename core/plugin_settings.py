@@ -36,6 +36,35 @@ def audit(
     )
 
 
+#: Setting names that hold credentials even when a plugin forgets to declare them.
+SECRET_WORDS = ("secret", "password", "token", "api_key", "apikey", "salt", "private_key")
+SET, CHANGED = "•••• (set)", "•••• (changed)"
+
+
+def is_secret(plugin: str, key: str) -> bool:
+    info = current_app.extensions["storefront"].plugins.info(plugin)
+    lowered = key.lower()
+    return key in info.secret_settings or any(word in lowered for word in SECRET_WORDS)
+
+
+def masked(plugin: str, before: dict, after: dict) -> tuple[dict, dict]:
+    """Before and after for the audit log, credentials replaced by whether they changed.
+
+    The audit log is read by every manager of the shop and kept for years; a webhook
+    secret in clear there is a secret given to all of them.
+    """
+    before, after = dict(before), dict(after)
+    for key in set(before) | set(after):
+        if not is_secret(plugin, key):
+            continue
+        old, new = before.get(key), after.get(key)
+        if key in before:
+            before[key] = SET if old else ""
+        if key in after:
+            after[key] = (CHANGED if new != old else SET) if new else ""
+    return before, after
+
+
 def bump_version(merchant: Merchant) -> None:
     """Every process compares this number with its cache on the next request."""
     db.session.execute(
@@ -114,7 +143,9 @@ def set_config(
         )
         db.session.add(row)
     row.config = dict(config)
-    audit(merchant, actor, "plugin.config", f"{plugin}@{_scope_label(category)}", before, config)
+    shown_before, shown_after = masked(plugin, before, config)
+    target = f"{plugin}@{_scope_label(category)}"
+    audit(merchant, actor, "plugin.config", target, shown_before, shown_after)
     bump_version(merchant)
 
 

@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 
-from flask import Flask, request
+from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
@@ -26,6 +26,8 @@ CSP = "; ".join(
     ]
 )
 HSTS = "max-age=31536000; includeSubDomains"
+#: Cookies and tokens are signed with SECRET_KEY; anything shorter can be guessed offline.
+MIN_SECRET_BYTES = 32
 
 
 class InsecureConfiguration(RuntimeError):
@@ -55,10 +57,12 @@ def configure_production(app: Flask) -> None:
     """Refuse to run in production with a generated secret; secure cookies; JSON logs."""
     if not is_production(app):
         return
-    if not app.config.get("SECRET_KEY"):
+    secret = app.config.get("SECRET_KEY") or ""
+    if len(secret.encode() if isinstance(secret, str) else secret) < MIN_SECRET_BYTES:
         raise InsecureConfiguration(
-            "STOREFRONT_ENV=production needs SECRET_KEY (or STOREFRONT_SECRET_KEY) set to a "
-            "long random value, the same in every process."
+            f"STOREFRONT_ENV=production needs SECRET_KEY (or STOREFRONT_SECRET_KEY) set to a "
+            f"random value of at least {MIN_SECRET_BYTES} bytes, the same in every process "
+            f"(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
     app.config.update(
         SESSION_COOKIE_SECURE=True,
@@ -86,4 +90,16 @@ def register_security(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", HSTS)
+        if "Cache-Control" not in headers and _is_personal():
+            headers["Cache-Control"] = "private, no-store"
         return response
+
+
+def _is_personal() -> bool:
+    """A page for one person (signed in, or a sign-in form with its token): keep it out of
+    every cache, the browser's disk and back button included. Only looks at a user this
+    request already loaded, so static files cost no query."""
+    if request.blueprint == "auth":
+        return True
+    user = g.get("_login_user")
+    return user is not None and user.is_authenticated

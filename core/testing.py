@@ -176,6 +176,12 @@ def app(
 
 
 @pytest.fixture
+def sent_emails(app) -> list:
+    """The mails the console backend has sent in this test, as `EmailMessage` objects."""
+    return app.extensions["storefront"].extra.setdefault("sent_emails", [])
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -436,8 +442,11 @@ def shop(app, make) -> SimpleNamespace:
 
 def login(client, user) -> None:
     """Sign a test client in as `user` without going through the form."""
+    from .auth.sessions import issue
+
+    key = issue(user, "test client")
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = key
         session["_fresh"] = True
 
 

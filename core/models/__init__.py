@@ -7,7 +7,7 @@ from .messaging import EventDelivery, Notification, OutboxEvent
 from .order import ORDER_STATUSES, ORDER_TRANSITIONS, Order, OrderItem, OrderStatusChange
 from .plugin_setting import AuditLog, PlatformPlugin, PluginSetting
 from .upload import Upload
-from .user import Address, User
+from .user import Address, SignupRequest, User, UserSession
 
 __all__ = [
     "Address",
@@ -30,9 +30,11 @@ __all__ = [
     "PluginSetting",
     "Product",
     "ROLES",
+    "SignupRequest",
     "UTCDateTime",
     "Upload",
     "User",
+    "UserSession",
     "Variant",
     "utcnow",
 ]

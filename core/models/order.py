@@ -26,6 +26,9 @@ class Order(db.Model):
     __tablename__ = "order"
     __table_args__ = (
         UniqueConstraint("merchant_id", "number"),
+        # the checkout form's one-time token: a second submit of the same form finds the
+        # order the first one placed instead of placing another
+        UniqueConstraint("user_id", "checkout_token", name="uq_order_checkout_token"),
         # a shop's order list and a shopper's account page read newest first
         Index("ix_order_merchant_created", "merchant_id", "created_at"),
     )
@@ -45,6 +48,7 @@ class Order(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     payment_method: Mapped[str | None] = mapped_column(String(32))
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checkout_token: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     merchant = relationship("Merchant")

@@ -26,9 +26,20 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships = relationship("Membership", back_populates="user", cascade="all, delete-orphan")
+    sessions = relationship(
+        "UserSession", back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
     addresses = relationship(
         "Address", back_populates="user", cascade="all, delete-orphan", order_by="Address.id"
     )
+
+    #: "<id>:<session token>" of the sign-in this object was loaded for (see auth.sessions)
+    session_key = None
+
+    def get_id(self) -> str | None:
+        """What Flask-Login keeps in the session and the remember cookie: the sign-in, not
+        just the account, so revoking that sign-in turns both copies into nothing."""
+        return self.session_key
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -62,3 +73,39 @@ class Address(db.Model):
     def one_line(self) -> str:
         parts = [self.line1, self.city, self.province, self.postcode, self.country]
         return ", ".join(p for p in parts if p)
+
+
+class UserSession(db.Model):
+    """One sign-in (a browser or device): its cookie and remember token live while it does.
+
+    Only a digest of the token is stored, so the table cannot be used to sign in.
+    """
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User", back_populates="sessions")
+
+
+class SignupRequest(db.Model):
+    """A registration waiting for its email address to be confirmed.
+
+    Nothing is created in `user` until the link in the mail is used, so the registration
+    form answers the same whether or not the address already has an account.
+    """
+
+    __tablename__ = "signup_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(255), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    next_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -102,6 +102,11 @@ def delete_address(address_id: int):
     return redirect(url_for("shop.profile"))
 
 
+def in_this_shop():
+    """Messages this shop's inbox shows and may mark: its own and those of no shop."""
+    return (Notification.merchant_id == g.merchant.id) | Notification.merchant_id.is_(None)
+
+
 @shop_bp.route("/shop/<merchant>/account/inbox")
 @login_required
 def inbox():
@@ -109,7 +114,7 @@ def inbox():
     notifications = db.paginate(
         select(Notification)
         .where(Notification.user_id == current_user.id)
-        .where((Notification.merchant_id == g.merchant.id) | Notification.merchant_id.is_(None))
+        .where(in_this_shop())
         .order_by(Notification.created_at.desc(), Notification.id.desc()),
         page=page,
         per_page=current_app.config["PAGE_SIZE"],
@@ -124,6 +129,7 @@ def mark_read():
     db.session.execute(
         update(Notification)
         .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        .where(in_this_shop())
         .values(read_at=utcnow())
     )
     db.session.commit()

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from .. import cart
 from ..dispatch import call_hook
 from ..extensions import db, limiter
 from ..inputs import parse_id
-from ..models import Address
+from ..models import Address, Order
 from ..orders import OrderError, place_order
 from ..plugin_info import PaymentError
 from ..rendering import render_template
+from ..tenancy import tenant_select
 from .blueprint import shop_bp
 from .catalogue import product_by_slug, variant_choices
 from .forms import AddToCartForm, CartUpdateForm, CheckoutForm
@@ -70,6 +75,10 @@ def _payment_methods():
 @login_required
 @limiter.limit("30 per minute", methods=["POST"])
 def checkout():
+    if request.method == "POST":
+        placed = _placed_with(_valid_token(request.form.get("checkout_token")))
+        if placed is not None:  # the same page submitted again (double click, reload)
+            return _thank(placed)
     rows = cart.rows(g.merchant)
     if not rows:
         flash(_("Your cart is empty."), "info")
@@ -81,6 +90,7 @@ def checkout():
     form.address_id.choices = [(0, _("New address"))] + [(a.id, a.one_line()) for a in addresses]
     if request.method == "GET":
         _prefill(form, addresses)
+    token = _checkout_token(form)
     if form.validate_on_submit():
         address = ", ".join(
             p
@@ -96,6 +106,7 @@ def checkout():
                 phone=form.phone.data,
                 address=address,
                 note=form.note.data or None,
+                checkout_token=token,
             )
             _remember_address(form, addresses)
             method = next(m for m in methods if m.code == form.payment.data)
@@ -108,11 +119,43 @@ def checkout():
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(url_for("shop.view_cart"))
-        cart.clear(g.merchant)
-        flash(_("Thank you! Your order %(number)s is placed.", number=order.number), "success")
-        return redirect(url_for("shop.order_detail", number=order.number))
+        except IntegrityError:
+            db.session.rollback()
+            placed = _placed_with(token)
+            if placed is None:
+                raise
+            return _thank(placed)  # the same page, submitted twice at once
+        return _thank(order)
     total = sum(r.line_total for r in rows)
     return render_template("shop/checkout.html", form=form, rows=rows, total=total)
+
+
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _checkout_token(form: CheckoutForm) -> str | None:
+    """The page's one-time token: new on GET, the posted one on POST (None when absent)."""
+    if request.method == "GET":
+        form.checkout_token.data = secrets.token_urlsafe(24)
+    return _valid_token(form.checkout_token.data)
+
+
+def _valid_token(posted: str | None) -> str | None:
+    return posted if posted and TOKEN_SHAPE.fullmatch(posted) else None
+
+
+def _placed_with(token: str | None) -> Order | None:
+    if token is None:
+        return None
+    return db.session.scalar(
+        tenant_select(Order).where(Order.user_id == current_user.id, Order.checkout_token == token)
+    )
+
+
+def _thank(order: Order):
+    cart.clear(g.merchant)
+    flash(_("Thank you! Your order %(number)s is placed.", number=order.number), "success")
+    return redirect(url_for("shop.order_detail", number=order.number))
 
 
 def _prefill(form: CheckoutForm, addresses: list[Address]) -> None:

@@ -30,6 +30,8 @@ class CheckoutForm(FlaskForm):
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=20)])
     note = TextAreaField(_l("Note for the shop"), validators=[Optional(), Length(max=500)])
     payment = RadioField(_l("Payment"), validators=[DataRequired()])
+    #: one per checkout page: submitting the same page twice places one order
+    checkout_token = HiddenField()
 
 
 class AddressForm(FlaskForm):

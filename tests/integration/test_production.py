@@ -44,6 +44,12 @@ def test_production_refuses_to_start_without_a_secret(tmp_path, restore_logging)
     assert not (tmp_path / "secret_key").exists()
 
 
+@pytest.mark.parametrize("secret", ["x", "short-but-not-empty", "y" * 31])
+def test_production_refuses_a_secret_shorter_than_32_bytes(tmp_path, restore_logging, secret):
+    with pytest.raises(InsecureConfiguration, match="at least 32 bytes"):
+        production_app(tmp_path, SECRET_KEY=secret)
+
+
 def test_production_cookies_are_secure_and_logs_are_json(tmp_path, restore_logging):
     app = production_app(tmp_path, SECRET_KEY="x" * 40)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]

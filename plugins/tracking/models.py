@@ -37,11 +37,13 @@ class Shipment(db.Model):
 
     order = relationship("Order")
     items = relationship("ShipmentItem", cascade="all, delete-orphan", lazy="selectin")
+    # Read only where a timeline is shown (`shipping.parcels_of`): a parcel's history
+    # grows with every carrier event, and recording one more must not load it.
     events = relationship(
         "TrackingEvent",
         cascade="all, delete-orphan",
         order_by="(TrackingEvent.occurred_at.desc(), TrackingEvent.id.desc())",
-        lazy="selectin",
+        lazy="select",
     )
 
     @property
@@ -71,7 +73,10 @@ class ShipmentItem(db.Model):
 
 
 class TrackingEvent(db.Model):
-    """One carrier event; `external_id` makes a redelivered webhook a no-op."""
+    """One carrier event; `external_id` makes a redelivered webhook a no-op.
+
+    The unique constraint is also the index the redelivery check looks the id up in.
+    """
 
     __tablename__ = "tracking_event"
     __table_args__ = (UniqueConstraint("shipment_id", "external_id", name="uq_tracking_event_ext"),)

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from storefront import (
@@ -120,39 +120,50 @@ def parcel_contents(order: Order, quantities: dict[int, int] | None) -> dict[int
     return wanted
 
 
+def redelivery(shipment_id: int, event_id: str) -> Select:
+    """The event already recorded under this id, looked up in the `uq_tracking_event_ext`
+    index (shipment, event id): one index probe, however many events the parcel has."""
+    return select(TrackingEvent.id).where(
+        TrackingEvent.shipment_id == shipment_id, TrackingEvent.external_id == event_id
+    )
+
+
 def record_event(shipment: Shipment, update: TrackingUpdate, source: str = "webhook") -> bool:
-    """Add one event; False when this event id was already recorded (a redelivery)."""
+    """Add one event; False when this event id was already recorded (a redelivery).
+
+    One event costs the same however long the parcel's history: the redelivery check is a
+    lookup in the (shipment, event id) unique index, and the parcel's status and last news
+    move from what the parcel row already holds (`last_event_at`, the time of its newest
+    event), so the history is never read.
+    """
     if update.status not in STATUSES:
         raise ShippingError("status", _l("Unknown status."))
-    if update.event_id and db.session.scalar(
-        select(TrackingEvent.id).where(
-            TrackingEvent.shipment_id == shipment.id,
-            TrackingEvent.external_id == update.event_id,
-        )
-    ):
+    if update.event_id and db.session.scalar(redelivery(shipment.id, update.event_id)):
         return False
     old_status, old_eta = shipment.status, shipment.eta
-    event = TrackingEvent(
-        shipment_id=shipment.id,
-        external_id=update.event_id,
-        status=update.status,
-        occurred_at=update.occurred_at,
-        location=update.location[:200],
-        message=update.message[:2000],
-        source=source,
+    db.session.add(
+        TrackingEvent(
+            shipment_id=shipment.id,
+            external_id=update.event_id,
+            status=update.status,
+            occurred_at=update.occurred_at,
+            location=update.location[:200],
+            message=update.message[:2000],
+            source=source,
+        )
     )
-    db.session.add(event)
-    db.session.flush()
-    db.session.refresh(shipment, ["events"])
-    latest = shipment.events[0]  # newest by the time it happened, not by arrival
-    shipment.status = latest.status
-    shipment.last_event_at = latest.occurred_at
+    # Newest by the time it happened, not by arrival; a tie goes to the later arrival.
+    newest = shipment.last_event_at is None or update.occurred_at >= shipment.last_event_at
+    if newest:
+        shipment.status = update.status
+        shipment.last_event_at = update.occurred_at
     if update.eta is not None:
         shipment.eta = update.eta
     if shipment.status == "delivered" and shipment.delivered_at is None:
-        shipment.delivered_at = latest.occurred_at
+        shipment.delivered_at = update.occurred_at
     shipment.alerted_at = None  # news: a later check looks at the parcel afresh
-    if latest is event and shipment.status != old_status and shipment.status in NOTIFY_STATUSES:
+    db.session.flush()
+    if newest and shipment.status != old_status and shipment.status in NOTIFY_STATUSES:
         _tell_shopper(shipment, shipment.status)
     elif update.eta is not None and old_eta is not None and update.eta.date() != old_eta.date():
         _tell_shopper(shipment, "eta")
@@ -182,10 +193,16 @@ def _tell_shopper(shipment: Shipment, what: str) -> None:
     )
 
 
-def parcels_of(order: Order) -> list[Shipment]:
-    return db.session.scalars(
-        select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.id)
-    ).all()
+def parcels_of(order: Order, timeline: bool = True) -> list[Shipment]:
+    """The order's parcels, with their events for the timelines (one query for all).
+
+    `timeline=False` leaves the events unread, for rules that need only a parcel's
+    status and contents: a parcel's history grows with every carrier event.
+    """
+    query = select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.id)
+    if timeline:
+        query = query.options(selectinload(Shipment.events))
+    return db.session.scalars(query).all()
 
 
 def holding(parcels: list[Shipment], lines: list[OrderItem]) -> list[Shipment]:
@@ -216,8 +233,11 @@ def _complete_when_all_delivered(shipment: Shipment) -> None:
     """Complete a shipped order once all of it has arrived, where every line's scope wants it.
 
     A line tracking does not serve is never in a parcel, so such an order waits for the
-    merchant to complete it.
+    merchant to complete it. Only news of a delivered parcel can finish an order, so other
+    news costs no look at the order's lines and parcels.
     """
+    if shipment.status != "delivered":
+        return
     order = shipment.order
     if order.status != "shipped":
         return
@@ -226,13 +246,13 @@ def _complete_when_all_delivered(shipment: Shipment) -> None:
         s.enabled("tracking") and s.settings("tracking")["complete_on_delivery"] for s in scopes
     ):
         return
-    if arrived_at(order.items, parcels_of(order)) is not None:
+    if arrived_at(order.items, parcels_of(order, timeline=False)) is not None:
         change_status(order, "completed", None, actor_label="tracking")
 
 
 def delivered_at(order: Order, lines: list[OrderItem]) -> datetime | None:
     """When the order's lines that tracking serves were all delivered, or None."""
-    return arrived_at(lines, parcels_of(order))
+    return arrived_at(lines, parcels_of(order, timeline=False))
 
 
 def parcel_scope(shipment: Shipment) -> Scope | None:

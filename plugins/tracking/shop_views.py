@@ -44,5 +44,6 @@ def webhook():
     if shipment is None:
         return jsonify(error="unknown tracking number", field="tracking_number"), 404
     recorded = record_event(shipment, update)
+    status = shipment.status  # read before the commit expires the parcel
     db.session.commit()
-    return jsonify(recorded=recorded, status=shipment.status)
+    return jsonify(recorded=recorded, status=status)

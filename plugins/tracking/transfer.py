@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from storefront import Order, db
 
@@ -17,7 +18,11 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def export_rows(merchant) -> dict[str, Any]:
-    parcels = db.session.scalars(select(Shipment).where(Shipment.merchant_id == merchant.id))
+    parcels = db.session.scalars(
+        select(Shipment)
+        .where(Shipment.merchant_id == merchant.id)
+        .options(joinedload(Shipment.order), selectinload(Shipment.events))
+    )
     return {
         "shipments": [
             {

@@ -9,6 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storefront import UTCDateTime, db, scope_of, utcnow
 
+# An aggregator's event id is kept whole, up to this length, and a longer one is refused
+# (the webhook answers a 400 naming `id`): cut short, two ids sharing their first
+# characters would be one event, and the second would be dropped as a redelivery.
+EVENT_ID_LENGTH = 255
+
 
 class Shipment(db.Model):
     __tablename__ = "tracking_shipment"
@@ -85,7 +90,7 @@ class TrackingEvent(db.Model):
     shipment_id: Mapped[int] = mapped_column(
         ForeignKey("tracking_shipment.id", ondelete="CASCADE"), index=True
     )
-    external_id: Mapped[str | None] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(String(EVENT_ID_LENGTH))
     status: Mapped[str] = mapped_column(String(24))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     location: Mapped[str] = mapped_column(String(200), default="")

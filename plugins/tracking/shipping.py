@@ -24,7 +24,7 @@ from storefront import (
 from storefront import lazy_gettext as _l
 
 from .carriers import NOTIFY_STATUSES, STATUS_LABELS, STATUSES, TrackingUpdate, carriers
-from .models import Shipment, ShipmentItem, TrackingEvent
+from .models import EVENT_ID_LENGTH, Shipment, ShipmentItem, TrackingEvent
 from .queries import needs_attention, silence_limits
 
 
@@ -138,6 +138,12 @@ def record_event(shipment: Shipment, update: TrackingUpdate, source: str = "webh
     """
     if update.status not in STATUSES:
         raise ShippingError("status", _l("Unknown status."))
+    if update.event_id and len(update.event_id) > EVENT_ID_LENGTH:
+        # From a carrier's own parser: refused whole, as the webhook refuses it.
+        raise ShippingError(
+            "id",
+            _l("The event id is longer than %(limit)d characters.", limit=EVENT_ID_LENGTH),
+        )
     if update.event_id and db.session.scalar(redelivery(shipment.id, update.event_id)):
         return False
     old_status, old_eta = shipment.status, shipment.eta

@@ -17,6 +17,7 @@ from typing import Any
 from storefront import utc_time
 
 from .carriers import STATUSES, TrackingUpdate
+from .models import EVENT_ID_LENGTH
 
 MAX_AGE_SECONDS = 300
 
@@ -63,11 +64,14 @@ def parse_event(data: Any) -> tuple[str, TrackingUpdate]:
     for key in ("id", "tracking_number", "status", "time"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise WebhookError(400, key, f"{key} is required")
+    if len(data["id"]) > EVENT_ID_LENGTH:
+        # Kept whole or refused, never cut: a cut id could match another event's.
+        raise WebhookError(400, "id", f"id must be at most {EVENT_ID_LENGTH} characters")
     if data["status"] not in STATUSES:
         raise WebhookError(400, "status", "status must be one of " + ", ".join(STATUSES))
     eta = _time(data["eta"], "eta") if data.get("eta") else None
     return data["tracking_number"].strip().upper(), TrackingUpdate(
-        event_id=data["id"][:64],
+        event_id=data["id"],
         status=data["status"],
         occurred_at=_time(data["time"], "time"),
         location=str(data.get("location") or "")[:200],

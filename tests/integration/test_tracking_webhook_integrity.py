@@ -204,3 +204,50 @@ def test_the_redelivery_check_probes_the_event_id_index(make_parcel):
         plan = " ".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
         assert "INDEX" in plan and "(shipment_id=? AND external_id=?)" in plan, plan
     assert db.session.scalar(query) is not None
+
+
+# -- 2. event ids are kept whole ---------------------------------------------------------------
+
+SHARED = "shipment-SF1234567890123-scan-" + "0" * 34  # 64 characters
+
+
+def test_ids_that_differ_after_64_characters_are_two_events(make_parcel, client):
+    shipment = make_parcel()
+    first, second = SHARED + "a" * 16, SHARED + "b" * 16
+    assert len(first) == len(second) == 80
+    assert recorded(post(client, first, "PARCEL-1", "in_transit", T0))
+    assert recorded(post(client, second, "PARCEL-1", "out_for_delivery", T0 + timedelta(hours=1)))
+    assert [e.external_id for e in events_of(shipment)] == [first, second]
+    assert db.session.get(Shipment, shipment.id).status == "out_for_delivery"
+
+
+def test_a_true_replay_of_a_long_id_is_still_answered_idempotently(make_parcel, client):
+    shipment = make_parcel()
+    long_id = SHARED + "a" * 16
+    assert recorded(post(client, long_id, "PARCEL-1", "out_for_delivery", T0))
+    again = post(client, long_id, "PARCEL-1", "out_for_delivery", T0)
+    assert again.status_code == 200
+    assert again.get_json() == {"recorded": False, "status": "out_for_delivery"}
+    assert len(events_of(shipment)) == 1
+    announced = [t for t in titles_for(shipment.order.user) if "Out for delivery" in t]
+    assert len(announced) == 1
+
+
+def test_an_id_at_the_limit_is_kept_and_a_longer_one_is_refused_naming_id(make_parcel, client):
+    shipment = make_parcel()
+    assert recorded(post(client, "e" * 255, "PARCEL-1", "in_transit", T0))
+    refused = post(client, "e" * 256, "PARCEL-1", "in_transit", T0 + timedelta(hours=1))
+    assert refused.status_code == 400
+    assert refused.get_json()["field"] == "id" and "255" in refused.get_json()["error"]
+    assert [e.external_id for e in events_of(shipment)] == ["e" * 255]
+
+
+def test_a_carriers_own_parser_cannot_store_a_cut_id(make_parcel):
+    from storefront.plugins.tracking.carriers import TrackingUpdate
+    from storefront.plugins.tracking.shipping import ShippingError, record_event
+
+    shipment = make_parcel()
+    with pytest.raises(ShippingError) as refused:
+        record_event(shipment, TrackingUpdate("e" * 256, "in_transit", T0))
+    assert refused.value.field == "id"
+    assert events_of(shipment) == []

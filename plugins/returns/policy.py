@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from storefront import Order, OrderItem, call_hook, db, scope_of, utcnow
 from storefront import lazy_gettext as _l
@@ -78,6 +78,61 @@ def returned_quantities(order: Order) -> dict[int, int]:
         .group_by(ReturnItem.order_item_id)
     ).all()
     return {item_id: int(qty) for item_id, qty in rows}
+
+
+def lock_lines(item_ids) -> None:
+    """Hold these order lines until the transaction ends: parallel requests count in turn.
+
+    Counting what is left and adding the request must be one step, or every one of ten
+    requests sent together sees the last unit free. PostgreSQL locks the lines' rows (in id
+    order, so two requests never wait for each other); SQLite has one lock for all writers,
+    and a write that changes nothing takes it now, before the count, rather than at the
+    insert, after it.
+    """
+    ids = sorted(set(item_ids))
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(OrderItem)
+            .where(OrderItem.id.in_(ids))
+            .values(quantity=OrderItem.quantity)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        db.session.execute(
+            select(OrderItem.id)
+            .where(OrderItem.id.in_(ids))
+            .order_by(OrderItem.id)
+            .with_for_update()
+        )
+
+
+def already_returned(item: OrderItem, left: int) -> str:
+    """Why a quantity of this line cannot be asked for: the rest is returned or asked for."""
+    if left <= 0:
+        return str(_l("%(product)s has already been returned.", product=item.product_name))
+    return str(
+        _l(
+            "%(product)s: only %(n)d can still be returned; the others have already been returned.",
+            product=item.product_name,
+            n=left,
+        )
+    )
+
+
+def claim(order: Order, chosen: list[ReturnItem], items: dict[int, OrderItem]) -> list[str]:
+    """Lock the chosen lines and count again; errors for what another request took first.
+
+    An empty answer means the quantities are still free and stay so until the commit.
+    """
+    lock_lines(c.order_item_id for c in chosen)
+    taken = returned_quantities(order)
+    errors = []
+    for row in chosen:
+        item = items[row.order_item_id]
+        left = item.quantity - taken.get(item.id, 0)
+        if row.quantity > left:
+            errors.append(already_returned(item, left))
+    return errors
 
 
 @dataclass

@@ -31,7 +31,7 @@ from storefront import (
 from .flow import STATUS_LABELS, FlowError, move, record
 from .forms import RequestForm, ShipBackForm
 from .models import ReturnItem, ReturnPhoto, ReturnRequest
-from .policy import REASONS, eligibility, new_rma
+from .policy import REASONS, already_returned, claim, eligibility, new_rma
 
 shop_bp = Blueprint(
     "returns",
@@ -89,7 +89,7 @@ def chosen_lines(lines, kind: str, errors: list[str]) -> list[ReturnItem]:
         raw = request.form.get(f"qty-{line.item.id}", "").strip()
         if not raw or raw == "0":
             continue
-        quantity = whole_number(raw, 1, line.returnable)
+        quantity = whole_number(raw, 1, line.item.quantity)
         if quantity is None:
             errors.append(
                 gettext(
@@ -97,7 +97,12 @@ def chosen_lines(lines, kind: str, errors: list[str]) -> list[ReturnItem]:
                     product=line.item.product_name,
                     n=line.returnable,
                 )
+                if line.returnable
+                else already_returned(line.item, 0)
             )
+            continue
+        if quantity > line.returnable:  # the rest is in other requests (or came back)
+            errors.append(already_returned(line.item, line.returnable))
             continue
         allowed = line.can_exchange if kind == "exchange" else line.can_return
         if not allowed:
@@ -165,15 +170,22 @@ def start(number: str):
                 gettext("For hygiene, opened bedding cannot be returned for a change of mind.")
             )
         if not errors:
-            try:
-                uploads = save_uploads(files, g.merchant, current_user, "return", False, MAX_PHOTOS)
-            except UploadError as error:
-                errors.append(str(error))
-            else:
-                created = create_request(order, form, chosen, uploads, policies)
-                db.session.commit()
-                flash(gettext("Request %(rma)s sent.", rma=created.rma), "success")
-                return redirect(url_for("returns.detail", rma=created.rma))
+            # From here to the commit the lines are locked: one request at a time counts.
+            errors.extend(claim(order, chosen, {line.item.id: line.item for line in lines}))
+            if not errors:
+                try:
+                    uploads = save_uploads(
+                        files, g.merchant, current_user, "return", False, MAX_PHOTOS
+                    )
+                except UploadError as error:
+                    errors.append(str(error))
+                else:
+                    created = create_request(order, form, chosen, uploads, policies)
+                    db.session.commit()
+                    flash(gettext("Request %(rma)s sent.", rma=created.rma), "success")
+                    return redirect(url_for("returns.detail", rma=created.rma))
+            db.session.rollback()  # let the next request in, and show what is left now
+            lines = eligibility(order, lines_where("returns", order))
     return render_template(
         "returns/start.html", order=order, lines=lines, form=form, errors=errors, reasons=REASONS
     )

@@ -6,7 +6,7 @@ import secrets
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
 from storefront import (
@@ -26,10 +26,11 @@ from storefront import (
 
 from .forms import QuestionForm
 from .help_centre import TopicGroup, page_groups, paged, topic_previews
-from .models import FaqEntry, FaqQuestion, FaqVote
+from .models import FaqEntry, FaqQuestion
 from .queries import answers_about, size_guide, where_offered
 from .search import highlight, matching, plain_text, suggesting
 from .size_guides import FootLengthError, column_label, find_shoe_size, parse_foot_length
+from .votes import record_vote
 
 shop_bp = Blueprint(
     "faq",
@@ -151,19 +152,11 @@ def vote(entry_id: int):
     if helpful not in ("yes", "no"):
         return jsonify(error="helpful must be yes or no", field="helpful"), 400
     voter, new_cookie = voter_key()
-    already = db.session.scalar(
-        select(FaqVote.id).where(FaqVote.entry_id == entry.id, FaqVote.voter == voter)
-    )
-    if already:
-        message = gettext("You have already rated this answer.")
-    else:
-        db.session.add(FaqVote(entry_id=entry.id, voter=voter, helpful=helpful == "yes"))
-        if helpful == "yes":
-            entry.helpful += 1
-        else:
-            entry.not_helpful += 1
-        db.session.commit()
+    if record_vote(entry, voter, helpful == "yes"):
         message = gettext("Thank you for your feedback.")
+    else:
+        message = gettext("You have already rated this answer.")
+    db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         response = jsonify(message=message, helpful=entry.helpful, not_helpful=entry.not_helpful)
     else:

@@ -26,10 +26,11 @@ from storefront import (
 )
 
 from .forms import ReviewForm
-from .models import Review, ReviewInvitation, ReviewVote
+from .models import Review, ReviewInvitation
 from .queries import SORTS, recent_photos, review_page, summary_of
 from .questions import clean_answers, questions_for, summary_lines
 from .rules import editable, note_if_no_longer_offered, reviewable_item
+from .votes import vote_helpful
 from .writing import MAX_PHOTOS, delete_review, save_review
 
 shop_bp = Blueprint(
@@ -175,12 +176,8 @@ def helpful(review_id: int):
     if review.status != "published":
         abort(404)
     acts_on(review)
-    voter = f"u:{current_user.id}"
-    if review.user_id != current_user.id and not db.session.scalar(
-        select(ReviewVote.id).where(ReviewVote.review_id == review.id, ReviewVote.voter == voter)
-    ):
-        db.session.add(ReviewVote(review_id=review.id, voter=voter))
-        review.helpful_count += 1
+    if review.user_id != current_user.id:
+        vote_helpful(review, f"u:{current_user.id}")  # a repeated vote changes nothing
         db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         return jsonify(helpful=review.helpful_count)

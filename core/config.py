@@ -29,7 +29,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 8 * 1024 * 1024,
     "UPLOAD_MAX_FILES": 6,
+    # Checked from each file's header before anything is decoded (see core/uploads.py)
     "UPLOAD_MAX_PIXELS": 40_000_000,
+    "UPLOAD_MAX_SIDE": 20_000,
+    # All the pictures of one request together, as decoded (a big JPEG decodes at 1/2..1/8)
+    "UPLOAD_MAX_REQUEST_PIXELS": 120_000_000,
     "STOREFRONT_STRICT_PLUGINS": False,
     "STOREFRONT_TRACE_HOOKS": False,
     "STOREFRONT_EVENTS_INLINE": True,

@@ -16,6 +16,7 @@ from storefront.uploads import upload_dir
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
+PILLOWS_DEFAULT_LIMIT = 1024 * 1024 * 1024 // 4 // 3  # Image.MAX_IMAGE_PIXELS as shipped
 
 
 @pytest.fixture
@@ -178,10 +179,27 @@ def test_too_many_files_are_refused(ctx):
 
 
 def test_a_decompression_bomb_is_refused(app, ctx):
-    app.config["UPLOAD_MAX_PIXELS"] = 1_000_000
+    app.config["UPLOAD_MAX_PIXELS"] = 2_000_000
     bomb = picture("PNG", (1500, 1500))
-    with pytest.raises(UploadError, match="is not a picture we can read"):
-        save_uploads([upload(bomb, "bomb.png")], ctx.alpha, None, "return", False)
+    files = [upload(picture("PNG"), "fine.png"), upload(bomb, "bomb.png")]
+    with pytest.raises(UploadError) as error:
+        save_uploads(files, ctx.alpha, None, "return", False)
+    assert str(error.value) == "bomb.png is 1500 × 1500 pixels; the most we take is 2 megapixels."
+    assert rows() == 0 and stored_files() == []
+
+
+def test_pillows_process_wide_limit_is_not_touched(app, ctx):
+    app.config["UPLOAD_MAX_PIXELS"] = 2_000_000
+    save_uploads([upload(picture("PNG"), "a.png")], ctx.alpha, None, "return", False)
+    assert Image.MAX_IMAGE_PIXELS == PILLOWS_DEFAULT_LIMIT
+
+
+def test_the_request_total_counts_every_file(app, ctx):
+    app.config["UPLOAD_MAX_REQUEST_PIXELS"] = 5_000
+    files = [upload(picture("PNG"), f"{n}.png") for n in range(2)]  # 2 x 3072 pixels
+    with pytest.raises(UploadError, match="Together these pictures are 0.1 megapixels"):
+        save_uploads(files, ctx.alpha, None, "return", False)
+    assert rows() == 0 and stored_files() == []
 
 
 def test_one_bad_file_means_nothing_is_written(ctx):

@@ -388,13 +388,16 @@ class StatementCounter:
 
 
 def clients(app, shop: Shop) -> dict:
-    """A test client per role; signed in by setting Flask-Login's session key, as tests do."""
+    """A test client per role, signed in as tests do (a stored sign-in, no form)."""
+    from storefront import db
+    from storefront.models import User
+    from storefront.testing import login
+
     made = {"guest": app.test_client()}
     for role, user_id in (("shopper", shop.shopper_id), ("owner", shop.owner_id)):
         client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
-            session["_fresh"] = True
+        with app.app_context():
+            login(client, db.session.get(User, user_id))
         made[role] = client
     return made
 

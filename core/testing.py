@@ -86,6 +86,9 @@ def base_config(database_url: str) -> dict[str, Any]:
         "STOREFRONT_EMAIL_BACKEND": "console",
         "SERVER_NAME": None,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Flask-Limiter's init_app defaults to the previous app's switch: one test turning
+        # limits off would turn them off for every later test in the process
+        "RATELIMIT_ENABLED": True,
         "REDIS_URL": None,  # a test that wants Redis says so; REDIS_URL in the env is for those
     }
 

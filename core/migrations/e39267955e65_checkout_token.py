@@ -8,7 +8,6 @@ Create Date: 2026-12-07 20:36:28.835730
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "e39267955e65"
 down_revision = "5ef646a3625e"
 branch_labels = None

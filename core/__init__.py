@@ -34,6 +34,7 @@ from .notifications import NotificationChannel, notify, notify_staff
 from .orders import OrderError, change_status, status_label
 from .plugin_info import Link, PaymentError, PaymentMethod, PluginInfo
 from .plugin_manager import hookimpl
+from .redirects import redirect_next, safe_target
 from .rendering import render_template
 from .scopes import Scope, lines_where, scope_of
 from .tenancy import (
@@ -112,4 +113,6 @@ __all__ = [
     "utc_time",
     "utcnow",
     "whole_number",
+    "redirect_next",
+    "safe_target",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
@@ -19,6 +19,7 @@ from storefront import (
     page_number,
     reads,
     record_view,
+    redirect_next,
     render_template,
     tenant_get,
     tenant_select,
@@ -161,13 +162,15 @@ def vote(entry_id: int):
         response = jsonify(message=message, helpful=entry.helpful, not_helpful=entry.not_helpful)
     else:
         flash(message, "success")
-        target = request.form.get("next", "")
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("faq.help_page")
-        response = redirect(target)
+        response = redirect_next(url_for("faq.help_page"))
     if new_cookie:
         response.set_cookie(
-            VOTER_COOKIE, new_cookie, max_age=365 * 24 * 3600, httponly=True, samesite="Lax"
+            VOTER_COOKIE,
+            new_cookie,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],  # on in production
         )
     return response
 

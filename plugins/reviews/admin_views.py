@@ -10,6 +10,7 @@ from storefront import (
     gettext,
     page_number,
     record_view,
+    redirect_next,
     render_template,
     tenant_get,
     tenant_select,
@@ -92,7 +93,4 @@ def change_status(review_id: int):
             gettext("Review published.") if status == "published" else gettext("Review hidden."),
             "success",
         )
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("reviews_admin.queue")
-    return redirect(target)
+    return redirect_next(url_for("reviews_admin.queue"))

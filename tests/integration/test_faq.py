@@ -400,3 +400,28 @@ def test_help_page_queries_do_not_grow_with_answers(shop, client, count_queries)
     for topic in ("care", "sizing", "shipping", "payment"):
         many(shop.alpha, topic, 40, prefix=f"More {topic}", category_id=shop.shoes.id)
     assert [queries(path) for path in paths] == few
+
+
+def test_a_vote_goes_back_to_a_page_of_this_site_only(shop, client):
+    row = entry(shop.alpha, "Where next?")
+    for target in ("//evil.example/", "/\t/evil.example", "/\\evil.example"):
+        response = client.post(
+            f"/shop/alpha/help/{row.id}/vote", data={"helpful": "yes", "next": target}
+        )
+        assert response.headers["Location"] == "/shop/alpha/help", target
+    response = client.post(
+        f"/shop/alpha/help/{row.id}/vote", data={"helpful": "yes", "next": "/shop/alpha/p/sneaker"}
+    )
+    assert response.headers["Location"] == "/shop/alpha/p/sneaker"
+
+
+class TestVoterCookieInProduction:
+    @pytest.fixture
+    def storefront_config(self):
+        return {"SESSION_COOKIE_SECURE": True}
+
+    def test_the_voter_cookie_is_secure_when_sessions_are(self, shop, client):
+        row = entry(shop.alpha, "Secure?")
+        client.post(f"/shop/alpha/help/{row.id}/vote", data={"helpful": "yes"})
+        cookie = client.get_cookie("faq_voter")
+        assert cookie is not None and cookie.secure and cookie.http_only

@@ -131,6 +131,12 @@ def redelivery(shipment_id: int, event_id: str) -> Select:
 def record_event(shipment: Shipment, update: TrackingUpdate, source: str = "webhook") -> bool:
     """Add one event; False when this event id was already recorded (a redelivery).
 
+    Every event goes in the timeline. The parcel's status and ETA follow its newest event
+    by the time it happened, whatever order events arrive in, except that delivered is
+    final: once a delivery scan is in (whenever it happened; `delivered_at` is the
+    earliest), the parcel stays delivered. An event older than the newest moves neither
+    status nor ETA, and is no news for the delay check either.
+
     One event costs the same however long the parcel's history: the redelivery check is a
     lookup in the (shipment, event id) unique index, and the parcel's status and last news
     move from what the parcel row already holds (`last_event_at`, the time of its newest
@@ -160,18 +166,25 @@ def record_event(shipment: Shipment, update: TrackingUpdate, source: str = "webh
     )
     # Newest by the time it happened, not by arrival; a tie goes to the later arrival.
     newest = shipment.last_event_at is None or update.occurred_at >= shipment.last_event_at
+    if update.status == "delivered" and (
+        shipment.delivered_at is None or update.occurred_at < shipment.delivered_at
+    ):
+        shipment.delivered_at = update.occurred_at  # the first delivery scan
     if newest:
-        shipment.status = update.status
         shipment.last_event_at = update.occurred_at
-    if update.eta is not None:
-        shipment.eta = update.eta
-    if shipment.status == "delivered" and shipment.delivered_at is None:
-        shipment.delivered_at = update.occurred_at
-    shipment.alerted_at = None  # news: a later check looks at the parcel afresh
+        shipment.alerted_at = None  # news: a later check looks at the parcel afresh
+    if old_status == "delivered" or update.status == "delivered":
+        # Final, whenever its scan arrives: later news (an exception, a scan out of order)
+        # goes in the timeline, but neither moves the parcel back nor reaches the shopper.
+        shipment.status = "delivered"
+    elif newest:
+        shipment.status = update.status
+        if update.eta is not None:
+            shipment.eta = update.eta
     db.session.flush()
-    if newest and shipment.status != old_status and shipment.status in NOTIFY_STATUSES:
+    if shipment.status != old_status and shipment.status in NOTIFY_STATUSES:
         _tell_shopper(shipment, shipment.status)
-    elif update.eta is not None and old_eta is not None and update.eta.date() != old_eta.date():
+    elif shipment.eta is not None and old_eta is not None and shipment.eta.date() != old_eta.date():
         _tell_shopper(shipment, "eta")
     _complete_when_all_delivered(shipment)
     return True

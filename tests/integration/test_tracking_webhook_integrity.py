@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, insert, select
 
-from storefront import Notification, db
+from storefront import Notification, Order, db
+from storefront.plugins.tracking.carriers import STATUS_LABELS
 from storefront.plugins.tracking.models import Shipment, TrackingEvent
 from storefront.plugins.tracking.shipping import create_shipment
 from storefront.plugins.tracking.webhook import sign
@@ -251,3 +252,119 @@ def test_a_carriers_own_parser_cannot_store_a_cut_id(make_parcel):
         record_event(shipment, TrackingUpdate("e" * 256, "in_transit", T0))
     assert refused.value.field == "id"
     assert events_of(shipment) == []
+
+
+# -- 3. delivered is final; events out of order ------------------------------------------------
+
+
+def timeline_of(client_for, shipment: Shipment) -> str:
+    """The tracking panel of the shopper's order page."""
+    order = db.session.get(Order, shipment.order_id)
+    page = client_for(order.user).get(f"/shop/alpha/account/orders/{order.number}")
+    assert page.status_code == 200
+    return page.text.split('id="tracking"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "status, after",
+    [
+        ("exception", timedelta(hours=2)),  # a later exception
+        ("in_transit", timedelta(hours=3)),  # a later scan, with a new ETA
+        ("attempt_fail", -timedelta(hours=5)),  # an older event arriving late
+    ],
+)
+def test_news_after_a_delivery_is_in_the_timeline_but_does_not_undo_it(
+    make_parcel, client, client_for, status, after
+):
+    shipment = make_parcel()
+    delivered = T0 + timedelta(hours=1)
+    assert recorded(
+        post(client, "e1", "PARCEL-1", "in_transit", T0, eta=(T0 + timedelta(days=2)).isoformat())
+    )
+    assert recorded(post(client, "e2", "PARCEL-1", "delivered", delivered))
+    assert db.session.get(Order, shipment.order_id).status == "completed"
+    news = post(
+        client,
+        "e3",
+        "PARCEL-1",
+        status,
+        delivered + after,
+        eta=(T0 + timedelta(days=5)).isoformat(),
+    )
+
+    assert news.get_json() == {"recorded": True, "status": "delivered"}
+    shipment = db.session.get(Shipment, shipment.id)
+    assert (shipment.status, shipment.delivered_at) == ("delivered", delivered)
+    assert [e.status for e in events_of(shipment)] == ["in_transit", "delivered", status]
+    assert db.session.get(Order, shipment.order_id).status == "completed"
+    titles = titles_for(shipment.order.user)
+    assert sum("Delivered" in t for t in titles) == 1
+    assert not any("Problem with the parcel" in t or "Delivery attempt failed" in t for t in titles)
+    assert not any("new delivery date" in t for t in titles)
+    timeline = timeline_of(client_for, shipment)
+    assert "<h3>Delivered</h3>" in timeline
+    assert timeline.count("<li><strong>") == 3  # the later news is in the timeline
+    assert f"<li><strong>{STATUS_LABELS[status]}</strong>" in timeline
+
+
+def test_a_delivery_scan_arriving_after_a_later_event_still_delivers(make_parcel, client):
+    shipment = make_parcel()
+    assert recorded(post(client, "e2", "PARCEL-1", "out_for_delivery", T0 + timedelta(hours=3)))
+    late = post(client, "e1", "PARCEL-1", "delivered", T0 + timedelta(hours=1))
+    assert late.get_json() == {"recorded": True, "status": "delivered"}
+    shipment = db.session.get(Shipment, shipment.id)
+    assert shipment.delivered_at == T0 + timedelta(hours=1)
+    assert shipment.last_event_at == T0 + timedelta(hours=3)
+    assert db.session.get(Order, shipment.order_id).status == "completed"
+    assert sum("Delivered" in t for t in titles_for(shipment.order.user)) == 1
+
+
+def test_an_older_event_arriving_late_moves_neither_status_nor_eta(make_parcel, client):
+    shipment = make_parcel()
+    newer_eta, older_eta = T0 + timedelta(days=1), T0 + timedelta(days=4)
+    post(
+        client,
+        "e2",
+        "PARCEL-1",
+        "out_for_delivery",
+        T0 + timedelta(hours=5),
+        eta=newer_eta.isoformat(),
+    )
+    late = post(client, "e1", "PARCEL-1", "exception", T0, eta=older_eta.isoformat())
+    assert late.get_json() == {"recorded": True, "status": "out_for_delivery"}
+    shipment = db.session.get(Shipment, shipment.id)
+    assert (shipment.eta, shipment.last_event_at) == (newer_eta, T0 + timedelta(hours=5))
+    titles = titles_for(shipment.order.user)
+    assert not any("Problem with the parcel" in t or "new delivery date" in t for t in titles)
+    # the newest event, however late it comes, moves the ETA and is announced
+    post(
+        client,
+        "e3",
+        "PARCEL-1",
+        "out_for_delivery",
+        T0 + timedelta(hours=6),
+        eta=older_eta.isoformat(),
+    )
+    assert db.session.get(Shipment, shipment.id).eta == older_eta
+    assert sum("new delivery date" in t for t in titles_for(shipment.order.user)) == 1
+
+
+def test_an_older_event_arriving_late_is_no_news_for_the_delay_check(make_parcel, client):
+    from storefront import utcnow
+    from storefront.events import run_periodic
+
+    shipment = make_parcel()
+    now = utcnow()
+    shipment.created_at = now - timedelta(days=5)
+    db.session.commit()
+    assert recorded(post(client, "e2", "PARCEL-1", "in_transit", now - timedelta(days=3)))
+    run_periodic()  # silent for 72 hours, more than the 48 allowed: the staff are told
+    db.session.expire_all()  # the worker's own session told them; a request starts afresh
+    assert db.session.get(Shipment, shipment.id).alerted_at is not None
+    assert recorded(post(client, "e1", "PARCEL-1", "in_transit", now - timedelta(days=4)))
+    assert db.session.get(Shipment, shipment.id).alerted_at is not None
+    run_periodic()  # still silent since the same scan: not told again
+    alerts = db.session.scalars(
+        select(Notification.title).where(Notification.kind == "tracking.delayed")
+    ).all()
+    assert len(alerts) == 2  # the owner and the agent, once each

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from storefront import Order, OrderItem, Upload, User, db
 
 from .models import Review, ReviewPhoto
+from .photos import settle_photos, uploads_of
 from .rules import refresh_summary
 
 FIELDS = (
@@ -45,6 +46,7 @@ def export_rows(merchant) -> dict[str, Any]:
 
 def import_rows(merchant, data: dict[str, Any] | None) -> None:
     touched = set()
+    imported = []
     for row in (data or {}).get("reviews", []):
         item = db.session.scalar(
             select(OrderItem)
@@ -72,7 +74,10 @@ def import_rows(merchant, data: dict[str, Any] | None) -> None:
                 review.photos.append(ReviewPhoto(upload_id=upload_id, position=position))
         review.photo_count = len(review.photos)
         db.session.add(review)
+        imported.append(review)
         touched.add(item.product_id)
     db.session.flush()
+    # An export made before photos followed their review's status has them all public.
+    settle_photos(upload for review in imported for upload in uploads_of(review))
     for product_id in touched:
         refresh_summary(product_id, merchant.id)

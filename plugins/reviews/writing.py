@@ -8,6 +8,7 @@ from storefront import Scope, db, notify_staff, save_uploads, utcnow
 from storefront import lazy_gettext as _l
 
 from .models import Review, ReviewPhoto
+from .photos import settle_photos, uploads_of
 from .rules import hold_reason, refresh_summary
 
 MAX_PHOTOS = 6
@@ -18,7 +19,7 @@ def save_review(review: Review, form, answers: dict, files, user, scope: Scope) 
     settings = scope.settings("reviews")
     uploads = (
         save_uploads(
-            files, scope.merchant, user, "review", True, MAX_PHOTOS - len(review.photos or [])
+            files, scope.merchant, user, "review", False, MAX_PHOTOS - len(review.photos or [])
         )
         if files
         else []
@@ -39,6 +40,7 @@ def save_review(review: Review, form, answers: dict, files, user, scope: Scope) 
     review.updated_at = utcnow()
     db.session.add(review)
     db.session.flush()
+    settle_photos(uploads_of(review))  # public only if the review went online
     if was_published or review.status == "published":
         refresh_summary(review.product_id, review.merchant_id)
     if review.stars <= settings["alert_threshold"] and review.follow_up is None:
@@ -65,11 +67,14 @@ def set_status(review: Review, status: str) -> None:
     review.status = status
     review.hold_reason = None
     db.session.flush()
+    settle_photos(uploads_of(review))
     refresh_summary(review.product_id, review.merchant_id)
 
 
 def delete_review(review: Review) -> None:
     product_id, merchant_id = review.product_id, review.merchant_id
+    uploads = uploads_of(review)
     db.session.delete(review)
     db.session.flush()
+    settle_photos(uploads)  # no longer served, and the files go with the commit
     refresh_summary(product_id, merchant_id)

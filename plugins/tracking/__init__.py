@@ -21,6 +21,7 @@ info = PluginInfo(
     settings_form=TrackingSettings,
     default_settings={"webhook_secret": "", "complete_on_delivery": True, "stalled_hours": 48},
     shop_wide_settings=("webhook_secret",),  # one webhook address per shop
+    secret_settings=("webhook_secret",),
 )
 
 

@@ -36,6 +36,7 @@ from .plugin_info import Link, PaymentError, PaymentMethod, PluginInfo
 from .plugin_manager import hookimpl
 from .redirects import redirect_next, safe_target
 from .rendering import render_template
+from .rows import insert_once
 from .scopes import Scope, lines_where, scope_of
 from .tenancy import (
     acts_on,
@@ -114,5 +115,6 @@ __all__ = [
     "utcnow",
     "whole_number",
     "redirect_next",
+    "insert_once",
     "safe_target",
 ]

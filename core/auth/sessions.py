@@ -21,7 +21,9 @@ from ..extensions import db
 from ..models import User, UserSession, utcnow
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
+    """What is stored of a token sent to a browser or a mailbox: a copy of the table
+    cannot be used to sign in or to finish a registration."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -39,7 +41,7 @@ def issue(user: User, user_agent: str | None = None) -> str:
     )
     token = secrets.token_urlsafe(32)
     agent = (user_agent or "")[:200] or None
-    db.session.add(UserSession(user_id=user.id, token_digest=_digest(token), user_agent=agent))
+    db.session.add(UserSession(user_id=user.id, token_digest=digest(token), user_agent=agent))
     db.session.commit()
     return f"{user.id}:{token}"
 
@@ -58,7 +60,7 @@ def load(session_key: str) -> User | None:
     user = db.session.scalar(
         select(User)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == int(user_id), UserSession.token_digest == _digest(token))
+        .where(User.id == int(user_id), UserSession.token_digest == digest(token))
         .where(UserSession.created_at >= _oldest_alive())
     )
     if user is not None:
@@ -66,14 +68,14 @@ def load(session_key: str) -> User | None:
     return user
 
 
-def _current_digest() -> str | None:
+def _currentdigest() -> str | None:
     key = getattr(current_user, "session_key", None)
-    return _digest(key.partition(":")[2]) if key else None
+    return digest(key.partition(":")[2]) if key else None
 
 
 def end() -> None:
     """Sign this browser out: its sign-in and remember token stop working everywhere."""
-    digest = _current_digest()
+    digest = _currentdigest()
     if digest is not None:
         db.session.execute(delete(UserSession).where(UserSession.token_digest == digest))
         db.session.commit()
@@ -83,7 +85,7 @@ def end() -> None:
 def end_all(user: User, keep_current: bool = False) -> int:
     """Revoke every sign-in of `user` (but this browser's when `keep_current`); how many."""
     query = delete(UserSession).where(UserSession.user_id == user.id)
-    digest = _current_digest()
+    digest = _currentdigest()
     if keep_current and digest is not None:
         query = query.where(UserSession.token_digest != digest)
     revoked = db.session.execute(query).rowcount
@@ -103,4 +105,4 @@ def active(user: User) -> list[UserSession]:
 
 
 def is_current(sign_in: UserSession) -> bool:
-    return sign_in.token_digest == _current_digest()
+    return sign_in.token_digest == _currentdigest()

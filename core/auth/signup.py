@@ -7,7 +7,6 @@ known one is told it already has an account, so its owner learns someone tried.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -20,12 +19,9 @@ from werkzeug.security import generate_password_hash
 from ..extensions import db
 from ..mail import absolute, send_email
 from ..models import SignupRequest, User, utcnow
+from .sessions import digest
 
 LINK_LIFETIME = timedelta(hours=24)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _site_name() -> str:
@@ -65,7 +61,7 @@ def request_account(
     token = secrets.token_urlsafe(32)
     db.session.add(
         SignupRequest(
-            token_digest=_digest(token),
+            token_digest=digest(token),
             email=email,
             name=name,
             phone=phone,
@@ -94,7 +90,7 @@ def find(token: str) -> SignupRequest | None:
         return None
     return db.session.scalar(
         select(SignupRequest).where(
-            SignupRequest.token_digest == _digest(token),
+            SignupRequest.token_digest == digest(token),
             SignupRequest.created_at >= utcnow() - LINK_LIFETIME,
         )
     )

@@ -68,16 +68,16 @@ def load(session_key: str) -> User | None:
     return user
 
 
-def _currentdigest() -> str | None:
+def _current_digest() -> str | None:
     key = getattr(current_user, "session_key", None)
     return digest(key.partition(":")[2]) if key else None
 
 
 def end() -> None:
     """Sign this browser out: its sign-in and remember token stop working everywhere."""
-    digest = _currentdigest()
-    if digest is not None:
-        db.session.execute(delete(UserSession).where(UserSession.token_digest == digest))
+    current = _current_digest()
+    if current is not None:
+        db.session.execute(delete(UserSession).where(UserSession.token_digest == current))
         db.session.commit()
     logout_user()
 
@@ -85,9 +85,9 @@ def end() -> None:
 def end_all(user: User, keep_current: bool = False) -> int:
     """Revoke every sign-in of `user` (but this browser's when `keep_current`); how many."""
     query = delete(UserSession).where(UserSession.user_id == user.id)
-    digest = _currentdigest()
-    if keep_current and digest is not None:
-        query = query.where(UserSession.token_digest != digest)
+    current = _current_digest()
+    if keep_current and current is not None:
+        query = query.where(UserSession.token_digest != current)
     revoked = db.session.execute(query).rowcount
     db.session.commit()
     return revoked
@@ -105,4 +105,4 @@ def active(user: User) -> list[UserSession]:
 
 
 def is_current(sign_in: UserSession) -> bool:
-    return sign_in.token_digest == _currentdigest()
+    return sign_in.token_digest == _current_digest()

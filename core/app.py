@@ -107,6 +107,9 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     for blueprint in (auth_bp, shop_bp, admin_bp, platform_bp, uploads_bp):
         app.register_blueprint(blueprint)
 
+    from . import api
+
+    api.register(app)
     _init_plugins(app, manager)
     tenancy.register(app)
     register_i18n(app)

@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
     "LOGIN_RATE_LIMIT": "10 per minute",
+    # Per bearer token or API key (per address for anonymous calls), over every API endpoint
+    "API_RATE_LIMIT": "600 per minute",
     "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 8 * 1024 * 1024,
     "UPLOAD_MAX_FILES": 6,

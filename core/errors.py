@@ -33,6 +33,10 @@ def wants_json() -> bool:
 
 
 def error_response(code: int, message: str | None = None):
+    from .api import error_json, is_api_path
+
+    if is_api_path(request.path):
+        return error_json(code, message)
     message = message or MESSAGES.get(code, MESSAGES[500])()
     if wants_json():
         return jsonify({"error": message, "status": code}), code

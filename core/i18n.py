@@ -19,6 +19,8 @@ def select_locale() -> str:
     if not has_request_context():  # CLI, worker, tests: messages in the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/") and "Accept-Language" in request.headers:
+        return _browser_choice()  # an API client says what its user reads on every call
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -27,8 +29,12 @@ def select_locale() -> str:
     merchant = getattr(g, "merchant", None)
     if merchant is not None and merchant.locale in languages:
         return merchant.locale
-    best = request.accept_languages.best_match(["en", "zh_CN", "zh"])
-    if best == "zh":
+    return _browser_choice()
+
+
+def _browser_choice() -> str:
+    best = request.accept_languages.best_match(["en", "zh_CN", "zh", "zh-CN", "zh-Hans"])
+    if best is not None and best.startswith("zh"):
         return "zh_CN"
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
 

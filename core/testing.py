@@ -453,6 +453,22 @@ def login(client, user) -> None:
         session["_fresh"] = True
 
 
+def bearer(user, client_name: str = "test client") -> dict[str, str]:
+    """Headers for an API request as `user`, with a new shopper token."""
+    from .auth.sessions import issue
+
+    return {"Authorization": f"Bearer {issue(user, client_name)}"}
+
+
+def merchant_key(merchant, created_by, scopes=None) -> dict[str, str]:
+    """Headers for an API request with a new API key of `merchant` (all scopes by default)."""
+    from .admin.api_keys import create_key
+    from .models import API_KEY_SCOPES
+
+    _key, secret = create_key(merchant, created_by, "test key", list(scopes or API_KEY_SCOPES))
+    return {"Authorization": f"Bearer {secret}"}
+
+
 @pytest.fixture
 def client_for(app):
     """`client_for(user)` gives a fresh test client signed in as that user."""

@@ -1,5 +1,6 @@
 """All core models; importing this module registers every core table."""
 
+from .api import API_KEY_SCOPES, ApiKey, IdempotentAnswer, StoredCartItem
 from .base import JSONType, UTCDateTime, utcnow
 from .catalog import CATEGORY_KINDS, Category, Product, Variant
 from .merchant import DEFAULT_BUSINESS_HOURS, ROLES, Membership, Merchant
@@ -10,6 +11,10 @@ from .upload import Upload
 from .user import Address, SignupRequest, User, UserSession
 
 __all__ = [
+    "API_KEY_SCOPES",
+    "ApiKey",
+    "IdempotentAnswer",
+    "StoredCartItem",
     "Address",
     "AuditLog",
     "CATEGORY_KINDS",

@@ -38,6 +38,8 @@ class Merchant(db.Model):
     business_hours: Mapped[dict] = mapped_column(
         JSONType, default=lambda: dict(DEFAULT_BUSINESS_HOURS)
     )
+    # Web origins (https://shop.example) whose pages may call the JSON API from a browser
+    api_origins: Mapped[list | None] = mapped_column(JSONType)
     # Bumped on every plugin-setting change so that every process drops its cached settings.
     settings_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,57 @@
+"""The JSON API under `/api/v1/`, and what plugins use to add their own endpoints to it.
+
+A plugin makes an `ApiBlueprint`, decorates each view with `api_spec.validate(...)` (the
+pydantic models of its query, body and answers), and registers the blueprint in its
+`init_app`. Its endpoints then follow the same scope rules as its pages, and appear in
+`/api/v1/openapi.json` whenever the plugin is installed.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .auth import api_key, key_required, shopper_required
+from .blueprint import ApiBlueprint, is_api_path, takes_files
+from .errors import ApiError, ErrorBody, error_json
+from .idempotency import idempotency_key, idempotent
+from .paging import Page, PageQuery, keyset
+from .schemas import Message, Money
+from .spec import API_PREFIX, answers, api_spec, document
+
+__all__ = [
+    "API_PREFIX",
+    "ApiBlueprint",
+    "ApiError",
+    "ErrorBody",
+    "Message",
+    "Money",
+    "Page",
+    "PageQuery",
+    "answers",
+    "api_key",
+    "api_spec",
+    "document",
+    "error_json",
+    "idempotency_key",
+    "idempotent",
+    "is_api_path",
+    "keyset",
+    "key_required",
+    "register",
+    "shopper_required",
+    "takes_files",
+]
+
+
+def register(app: Flask) -> None:
+    """The core's own API blueprint, the API's HTTP manners and its error answers."""
+    from . import catalogue  # noqa: F401  (routes attach to api_bp)
+    from .http import register as register_http
+    from .root import api_bp
+
+    app.register_blueprint(api_bp)
+    register_http(app)
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError):
+        return error_json(error.status, error.message, error.field, error.code)

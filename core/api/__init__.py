@@ -18,6 +18,14 @@ from .paging import Page, PageQuery, keyset
 from .schemas import Message, Money
 from .spec import API_PREFIX, answers, api_spec, document
 
+
+def claim_uploads(tokens: list[str], purpose: str, field: str = "photos"):
+    """See `storefront.api.uploads.claim_uploads` (imported late: it needs the blueprint)."""
+    from .uploads import claim_uploads as claim
+
+    return claim(tokens, purpose, field)
+
+
 __all__ = [
     "API_PREFIX",
     "ApiBlueprint",
@@ -28,6 +36,7 @@ __all__ = [
     "Page",
     "PageQuery",
     "answers",
+    "claim_uploads",
     "api_key",
     "api_spec",
     "document",
@@ -45,7 +54,7 @@ __all__ = [
 
 def register(app: Flask) -> None:
     """The core's own API blueprint, the API's HTTP manners and its error answers."""
-    from . import catalogue  # noqa: F401  (routes attach to api_bp)
+    from . import catalogue, uploads  # noqa: F401  (routes attach to api_bp)
     from .http import register as register_http
     from .root import api_bp
 

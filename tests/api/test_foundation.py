@@ -102,5 +102,58 @@ def test_cors_only_for_origins_the_merchant_lists(client, shop):
     )
     assert listed.headers["Access-Control-Allow-Origin"] == "https://app.alpha.example"
     assert "Idempotency-Key" in listed.headers["Access-Control-Allow-Headers"]
-    other = client.get("/api/v1/shops/beta/products", headers={"Origin": "https://app.alpha.example"})
+    other = client.get(
+        "/api/v1/shops/beta/products", headers={"Origin": "https://app.alpha.example"}
+    )
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_a_picture_uploads_privately_and_only_its_owner_can_claim_it(app, client, shop, tmp_path):
+    import io
+
+    from PIL import Image
+
+    from storefront.api import claim_uploads
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(picture, "PNG")
+    form = {"file": (io.BytesIO(picture.getvalue()), "p.png")}
+    answer = client.post(
+        "/api/v1/shops/alpha/uploads",
+        data=form,
+        content_type="multipart/form-data",
+        headers=bearer(shop.alice),
+    )
+    assert answer.status_code == 201, answer.get_json()
+    token = answer.get_json()["token"]
+    assert client.get(answer.get_json()["image"]["url"]).status_code == 404  # private
+    not_a_picture = client.post(
+        "/api/v1/shops/alpha/uploads",
+        data={"file": (io.BytesIO(b"hello"), "x.png")},
+        content_type="multipart/form-data",
+        headers=bearer(shop.alice),
+    )
+    assert not_a_picture.status_code == 400
+    assert not_a_picture.get_json()["error"]["field"] == "file"
+    from flask import g
+
+    from storefront.api.errors import ApiError
+    from storefront.auth.sessions import load
+
+    with app.test_request_context("/api/v1/shops/alpha/x"):
+        g.merchant = shop.alpha
+        g._login_user = load(bearer(shop.bob)["Authorization"][7:])
+        try:
+            claim_uploads([token], "review")
+        except ApiError as error:
+            assert error.field == "photos"
+        else:
+            raise AssertionError("bob claimed alice's picture")
+        g._login_user = load(bearer(shop.alice)["Authorization"][7:])
+        assert [u.token for u in claim_uploads([token], "review")] == [token]
+
+
+def test_form_posts_are_refused_with_415(client, shop):
+    answer = client.post("/api/v1/auth/token", data={"email": "a", "password": "b"})
+    assert answer.status_code == 415
+    assert answer.get_json()["error"]["field"] == "body"

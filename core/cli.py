@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -388,6 +389,30 @@ def hooks_command(markdown: bool) -> None:
         caller = getattr(manager.hook, name)
         impls = [i.plugin_name for i in reversed(caller.get_hookimpls())]
         click.echo(f"{name:<24} {', '.join(impls) or '-'}")
+
+
+@main.group("api")
+def api_group() -> None:
+    """The JSON API under /api/v1/."""
+
+
+@api_group.command("spec")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (default: print)."
+)
+@with_appcontext
+def api_spec_command(output: str | None) -> None:
+    """Write the OpenAPI 3.1 document of this installation (its plugins' endpoints included)."""
+    import json
+
+    from .api import document
+
+    text = json.dumps(document(current_app), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
 
 
 @main.command("new-plugin")

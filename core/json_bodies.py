@@ -70,4 +70,8 @@ def register(app: Flask) -> None:
         problem = body_problem()
         if problem is None:
             return None
+        from .api import error_json, is_api_path
+
+        if is_api_path(request.path):
+            return error_json(400, problem, "body", code="invalid_json")
         return jsonify({"error": problem, "field": "body", "status": 400}), 400

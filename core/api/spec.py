@@ -38,6 +38,21 @@ def _report_bad_answer(req, resp, error, instance, model_adapter) -> None:
         raise RuntimeError(f"response does not match its schema: {error}")
 
 
+_NAMED: dict[str, type] = {}
+
+
+def schema_name(model: type) -> str:
+    """A model's plain class name in the document; two different models may not share one."""
+    name = model.__name__
+    if _NAMED.setdefault(name, model) is not model:
+        earlier = _NAMED[name]
+        raise TypeError(
+            f"two API models are named {name}: {earlier.__module__} and {model.__module__}; "
+            "rename one (the OpenAPI document names schemas by class)"
+        )
+    return name
+
+
 api_spec = SpecTree(
     "flask",
     mode="strict",
@@ -50,6 +65,8 @@ api_spec = SpecTree(
     path="api/v1/reference",
     validation_error_status=400,
     validation_error_model=ErrorBody,
+    naming_strategy=schema_name,
+    nested_naming_strategy=lambda _parent, child: child,
     before=_refuse_invalid,
     after=_report_bad_answer,
     annotations=True,

@@ -19,6 +19,13 @@ from .schemas import Message, Money
 from .spec import API_PREFIX, answers, api_spec, document
 
 
+def product_by_slug(slug: str):
+    """This shop's active product, or a JSON 404; the request's scope becomes its category's."""
+    from .catalogue import product_by_slug as find
+
+    return find(slug)
+
+
 def claim_uploads(tokens: list[str], purpose: str, field: str = "photos"):
     """See `storefront.api.uploads.claim_uploads` (imported late: it needs the blueprint)."""
     from .uploads import claim_uploads as claim
@@ -46,6 +53,7 @@ __all__ = [
     "is_api_path",
     "keyset",
     "key_required",
+    "product_by_slug",
     "register",
     "shopper_required",
     "takes_files",

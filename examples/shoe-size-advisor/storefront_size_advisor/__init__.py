@@ -24,8 +24,11 @@ info = PluginInfo(
 
 @hookimpl
 def init_app(app):
-    """A blueprint without routes, so Flask finds this package's templates."""
+    """A blueprint without routes, so Flask finds this package's templates; and the API."""
+    from .api import api_bp
+
     app.register_blueprint(Blueprint("size_advisor", __name__, template_folder="templates"))
+    app.register_blueprint(api_bp)
 
 
 @hookimpl

@@ -72,3 +72,23 @@ def test_bad_input_on_the_page_is_a_message_not_an_error(app, shop, enable_plugi
 def test_acts_only_where_it_is_on(scope_conformance):
     """Storefront's published check: off for a category leaves no trace there."""
     assert scope_conformance("size_advisor") == []
+
+
+def test_the_api_endpoint_is_in_the_served_document(app, client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "/api/v1/shops/{merchant}/size-advisor/products/{product_slug}" in paths
+
+
+def test_the_api_answers_where_the_advisor_is_on_and_404_elsewhere(
+    app, shop, enable_plugin, client
+):
+    enable_plugin("size_advisor", shop.alpha, category=shop.shoes)
+    advice = client.get("/api/v1/shops/alpha/size-advisor/products/sneaker?foot_mm=250")
+    assert advice.status_code == 200
+    assert advice.get_json()["best_size"] == "39"
+    duvet = client.get("/api/v1/shops/alpha/size-advisor/products/duvet?foot_mm=250")
+    assert duvet.status_code == 404
+    assert duvet.get_json()["error"]["code"] == "not_found"
+    bad = client.get("/api/v1/shops/alpha/size-advisor/products/sneaker?foot_mm=12")
+    assert bad.status_code == 400
+    assert bad.get_json()["error"]["field"] == "foot_mm"

@@ -15,6 +15,8 @@ from .blueprint import ApiBlueprint, is_api_path, takes_files
 from .errors import ApiError, ErrorBody, error_json
 from .idempotency import idempotency_key, idempotent
 from .paging import Page, PageQuery, keyset
+from .paging import decode as decode_cursor
+from .paging import encode as encode_cursor
 from .schemas import Message, Money
 from .spec import API_PREFIX, answers, api_spec, document
 
@@ -38,18 +40,24 @@ __all__ = [
     "ApiBlueprint",
     "ApiError",
     "ErrorBody",
+    "ImageOut",
     "Message",
     "Money",
     "Page",
     "PageQuery",
     "answers",
     "claim_uploads",
+    "decode_cursor",
+    "encode_cursor",
+    "decode_cursor",
+    "encode_cursor",
     "api_key",
     "api_spec",
     "document",
     "error_json",
     "idempotency_key",
     "idempotent",
+    "image_out",
     "is_api_path",
     "keyset",
     "key_required",

@@ -17,7 +17,8 @@ from .idempotency import idempotency_key, idempotent
 from .paging import Page, PageQuery, keyset
 from .paging import decode as decode_cursor
 from .paging import encode as encode_cursor
-from .schemas import Message, Money
+from .presenters import image_out
+from .schemas import ImageOut, Message, Money
 from .spec import API_PREFIX, answers, api_spec, document
 
 
@@ -47,8 +48,6 @@ __all__ = [
     "PageQuery",
     "answers",
     "claim_uploads",
-    "decode_cursor",
-    "encode_cursor",
     "decode_cursor",
     "encode_cursor",
     "api_key",

@@ -40,7 +40,7 @@ class ApiBlueprint(Blueprint):
     def __init__(self, name: str, import_name: str, url_prefix: str = "", **kwargs: Any) -> None:
         super().__init__(name, import_name, url_prefix=API_PREFIX + url_prefix, **kwargs)
         csrf.exempt(self)
-        limiter.limit(_api_rate, key_func=caller_key)(self)
+        limiter.shared_limit(_api_rate, scope="api", key_func=caller_key)(self)
         self.before_request(_json_bodies_only)
 
 

@@ -157,3 +157,24 @@ def test_form_posts_are_refused_with_415(client, shop):
     answer = client.post("/api/v1/auth/token", data={"email": "a", "password": "b"})
     assert answer.status_code == 415
     assert answer.get_json()["error"]["field"] == "body"
+
+
+def test_each_token_has_its_own_rate_limit(app, client, shop):
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    alice, bob = bearer(shop.alice), bearer(shop.bob)
+    paths = ["/api/v1/shops/alpha", "/api/v1/shops/alpha/categories", "/api/v1/shops"] * 2
+    answers = [client.get(path, headers=alice).status_code for path in paths[:4]]
+    assert answers == [200, 200, 200, 429]  # one budget over every endpoint
+    limited = client.get("/api/v1/shops/alpha", headers=alice)
+    assert limited.get_json()["error"]["code"] == "rate_limited"
+    assert "Retry-After" in limited.headers
+    assert client.get("/api/v1/shops/alpha", headers=bob).status_code == 200
+
+
+def test_the_spec_command_writes_the_served_document(app, client, tmp_path):
+    import json
+
+    target = tmp_path / "openapi.json"
+    result = app.test_cli_runner().invoke(args=["api", "spec", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(target.read_text()) == client.get("/api/v1/openapi.json").get_json()

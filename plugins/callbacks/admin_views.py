@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from storefront import (
-    Membership,
     User,
     db,
     gettext,
@@ -24,10 +23,26 @@ from storefront import (
     utcnow,
 )
 
-from .forms import OUTCOME_LABELS, TOPIC_LABELS, AttemptForm, CannedForm, ReplyForm
+from .forms import (
+    OUTCOME_LABELS,
+    STATE_LABELS,
+    TOPIC_LABELS,
+    AttemptForm,
+    CannedForm,
+    ReplyForm,
+)
 from .models import OPEN_STATES, CallAttempt, CannedReply, ContactRequest
 from .open_requests import Queue
-from .service import due_at, hours_for, is_overdue, reply_from_shop
+from .service import (
+    Refused,
+    agent_reply,
+    assign_request,
+    due_at,
+    hours_for,
+    is_overdue,
+    resolve_request,
+    staff_of,
+)
 
 admin_bp = Blueprint(
     "callbacks_admin",
@@ -37,24 +52,6 @@ admin_bp = Blueprint(
     static_url_path="/callbacks-static",
 )
 PER_PAGE = 25
-STATE_LABELS = {
-    "new": lazy_gettext("New"),
-    "assigned": lazy_gettext("Assigned"),
-    "waiting": lazy_gettext("Waiting on shopper"),
-    "called": lazy_gettext("Called back"),
-    "resolved": lazy_gettext("Resolved"),
-}
-
-
-def staff_members() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership)
-            .where(Membership.merchant_id == g.merchant.id)
-            .order_by(User.name)
-        )
-    )
 
 
 @admin_bp.route("/admin/<merchant>/callbacks/")
@@ -88,7 +85,7 @@ def detail(request_id: int):
         form=ReplyForm(),
         attempt_form=AttemptForm(),
         canned=canned,
-        staff=staff_members(),
+        staff=staff_of(g.merchant),
         topics=TOPIC_LABELS,
         states=STATE_LABELS,
         outcomes=OUTCOME_LABELS,
@@ -108,12 +105,12 @@ def reply(request_id: int):
     form = ReplyForm()
     if not form.validate_on_submit():
         flash(gettext("Write a reply first."), "error")
-    elif found.user_id is None:
-        flash(gettext("This guest can only be called back: log the call instead."), "error")
+        return back(found)
+    try:
+        agent_reply(found, current_user, form.body.data, g.merchant)
+    except Refused as refused:
+        flash(refused.message, "error")
     else:
-        reply_from_shop(found, current_user, form.body.data.strip(), g.merchant)
-        if found.assignee_id is None:
-            found.assignee_id = current_user.id
         db.session.commit()
         flash(gettext("Reply sent."), "success")
     return back(found)
@@ -147,12 +144,13 @@ def attempt(request_id: int):
 def assign(request_id: int):
     found = tenant_get(ContactRequest, request_id)
     wanted = parse_id(request.form.get("assignee"))
-    if wanted not in {u.id for u in staff_members()}:
-        flash(gettext("Choose someone from this shop's staff."), "error")
+    try:
+        if wanted is None:  # the page always names someone; giving back is the API's
+            raise Refused(gettext("Choose someone from this shop's staff."))
+        assign_request(found, wanted, g.merchant)
+    except Refused as refused:
+        flash(refused.message, "error")
         return back(found)
-    found.assignee_id = wanted
-    if found.status == "new":
-        found.status = "assigned"
     db.session.commit()
     flash(gettext("Assigned."), "success")
     return back(found)
@@ -161,8 +159,7 @@ def assign(request_id: int):
 @admin_bp.route("/admin/<merchant>/callbacks/<int:request_id>/resolve", methods=["POST"])
 def resolve(request_id: int):
     found = tenant_get(ContactRequest, request_id)
-    found.status = "resolved"
-    found.resolved_at = utcnow()
+    resolve_request(found)
     db.session.commit()
     flash(gettext("Marked as resolved."), "success")
     return back(found)

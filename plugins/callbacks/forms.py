@@ -26,6 +26,13 @@ TOPIC_LABELS = {
     "complaint": _l("A complaint"),
     "other": _l("Something else"),
 }
+STATE_LABELS = {
+    "new": _l("New"),
+    "assigned": _l("Assigned"),
+    "waiting": _l("Waiting on shopper"),
+    "called": _l("Called back"),
+    "resolved": _l("Resolved"),
+}
 OUTCOME_LABELS = {
     "reached": _l("Reached"),
     "no_answer": _l("No answer"),

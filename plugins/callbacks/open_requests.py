@@ -94,14 +94,18 @@ class QueuePage:
 
 
 class Queue:
-    """The open requests of a merchant (or of one agent) in queue order, as of `now`.
+    """A merchant's open requests (one agent's, or the overdue) in queue order, as of `now`.
 
     Order: overdue first, then unanswered, then answered; within each by due time, then by
     request time. `rank` is the first part in SQL; `created_at` stands for the due time.
     """
 
     def __init__(
-        self, merchant: Merchant, assignee_id: int | None, now: datetime | None = None
+        self,
+        merchant: Merchant,
+        assignee_id: int | None,
+        now: datetime | None = None,
+        overdue_only: bool = False,
     ) -> None:
         self.hours = hours_for(merchant)
         self.targets = targets_for(merchant)
@@ -114,6 +118,8 @@ class Queue:
         ]
         if assignee_id is not None:
             self.filters.append(ContactRequest.assignee_id == assignee_id)
+        if overdue_only:
+            self.filters.append(self.late)
 
     def counts(self) -> tuple[int, int]:
         """All open requests and the overdue ones, in one aggregate query."""

@@ -17,18 +17,30 @@ from storefront import (
     db,
     gettext,
     limiter,
-    normalise_phone,
     page_number,
     reads,
     record_view,
     render_template,
     tenant_select,
-    utcnow,
 )
 
 from .forms import TOPIC_LABELS, ContactForm, RatingForm, ReplyForm
 from .models import ContactMessage, ContactRequest
-from .service import due_at, hours_for, open_request, target_minutes
+from .service import (
+    RETIRED,
+    Refused,
+    availability,
+    close_request,
+    due_at,
+    hours_for,
+    new_request,
+    product_by_slug,
+    reply_from_shopper,
+    shoppers_order,
+    shoppers_request,
+    takes_messages,
+    target_minutes,
+)
 
 shop_bp = Blueprint("callbacks", __name__, template_folder="templates")
 PER_PAGE = 20
@@ -36,19 +48,11 @@ PER_PAGE = 20
 
 def context_order() -> Order | None:
     """An order named in the link, only if it is the signed-in shopper's own."""
-    number = request.args.get("order") or request.form.get("order")
-    if not number or not current_user.is_authenticated:
-        return None
-    return db.session.scalar(
-        tenant_select(Order).where(Order.number == number, Order.user_id == current_user.id)
-    )
+    return shoppers_order(request.args.get("order") or request.form.get("order"), current_user)
 
 
 def context_product() -> Product | None:
-    slug = request.args.get("product") or request.form.get("product")
-    if not slug:
-        return None
-    return db.session.scalar(tenant_select(Product).where(Product.slug == slug[:120]))
+    return product_by_slug(request.args.get("product") or request.form.get("product"))
 
 
 @shop_bp.route("/shop/<merchant>/contact", methods=["GET", "POST"])
@@ -67,78 +71,50 @@ def contact():
         if order is not None:
             form.topic.data = "order"
     if form.validate_on_submit():
-        if form.mode.data == "reply" and not current_user.is_authenticated:
-            form.mode.errors.append(
-                gettext("Sign in to get the reply here, or ask us to call you.")
-            )
-        elif form.mode.data == "call" and not form.phone.data:
-            form.phone.errors.append(gettext("Enter the number we should call."))
-        else:
-            created = open_request(
+        try:
+            created = new_request(
                 g.merchant,
-                ContactRequest(
-                    merchant_id=g.merchant.id,
-                    user_id=current_user.id if current_user.is_authenticated else None,
-                    name=form.name.data.strip(),
-                    phone=normalise_phone(form.phone.data) if form.phone.data else None,
-                    topic=form.topic.data,
-                    mode=form.mode.data,
-                    window=form.window.data if form.mode.data == "call" else None,
-                    order_id=order.id if order else None,
-                    product_id=product.id if product else None,
-                    messages=[
-                        ContactMessage(
-                            author_id=current_user.id if current_user.is_authenticated else None,
-                            body=form.message.data.strip(),
-                        )
-                    ],
-                ),
+                current_user,
+                name=form.name.data,
+                topic=form.topic.data,
+                message=form.message.data,
+                mode=form.mode.data,
+                phone=form.phone.data,
+                window=form.window.data,
+                order=order,
+                product=product,
             )
+        except Refused as refused:
+            getattr(form, refused.field).errors.append(refused.message)
+        else:
             db.session.commit()
             flash(gettext("Thank you! Your request number is %(id)d.", id=created.id), "success")
             if current_user.is_authenticated:
                 return redirect(url_for("callbacks.thread", request_id=created.id))
             return redirect(url_for("callbacks.contact"))
-    hours = hours_for(g.merchant)
-    now = utcnow()
+    now = availability(g.merchant)
     return render_template(
         "callbacks/contact.html",
         form=form,
         order=order,
         product=product,
-        open_now=hours.is_open(now),
-        opening=hours.next_opening(now),
+        open_now=now.open_now,
+        opening=now.next_opening,
         minutes=target_minutes(g.merchant, "other"),
-        zone=hours.zone,
+        zone=now.zone,
     )
 
 
 def own_request(request_id: int) -> ContactRequest:
-    found = db.session.scalar(
-        tenant_select(ContactRequest).where(
-            ContactRequest.id == request_id, ContactRequest.user_id == current_user.id
-        )
-    )
+    found = shoppers_request(request_id, current_user)
     if found is None:
         abort(404)
     return found
 
 
-def read_thread(found: ContactRequest) -> bool:
-    """Show a thread whatever callbacks' state now; True while the shop still takes messages.
-
-    It is judged by what it is about: a product's category, or an order (on for any of its
-    lines); a thread about neither by the shop-wide switch.
-    """
-    reads(found)
-    return g.retired_plugin is None
-
-
 def refuse_new_messages(found: ContactRequest) -> Response:
     """Nothing is written: back to the thread, which says why."""
-    flash(
-        gettext("The shop no longer takes messages here; this conversation stays to read."), "error"
-    )
+    flash(str(RETIRED), "error")
     return redirect(url_for("callbacks.thread", request_id=found.id))
 
 
@@ -201,15 +177,11 @@ def mine():
 @login_required
 def thread(request_id: int):
     found = own_request(request_id)
-    if not read_thread(found) and request.method == "POST":
+    if not takes_messages(found) and request.method == "POST":
         return refuse_new_messages(found)
     form = ReplyForm()
     if found.status != "resolved" and form.validate_on_submit():
-        found.messages.append(
-            ContactMessage(author_id=current_user.id, body=form.body.data.strip())
-        )
-        if found.status == "waiting":
-            found.status = "assigned" if found.assignee_id else "new"
+        reply_from_shopper(found, current_user, form.body.data)
         db.session.commit()
         flash(gettext("Message sent."), "success")
         return redirect(url_for("callbacks.thread", request_id=found.id))
@@ -228,16 +200,13 @@ def thread(request_id: int):
 @login_required
 def close(request_id: int):
     found = own_request(request_id)
-    if not read_thread(found):
+    if not takes_messages(found):
         return refuse_new_messages(found)
     form = RatingForm()
     if not form.validate_on_submit():
         flash(gettext("Tell us whether you were helped."), "error")
     else:
-        found.status = "resolved"
-        found.resolved_at = found.resolved_at or utcnow()
-        found.rating = form.rating.data
-        found.rating_comment = (form.comment.data or "").strip() or None
+        close_request(found, form.rating.data, form.comment.data)
         db.session.commit()
         flash(gettext("Thank you for your feedback."), "success")
     return redirect(url_for("callbacks.thread", request_id=found.id))

@@ -209,7 +209,7 @@ def validate_config(
     if form_class is None:
         return values, {}
     probe = form_class(formdata=None, data=values, meta={"csrf": False})
-    form = form_class(formdata=_as_formdata(probe), meta={"csrf": False})
+    form = form_class(formdata=as_formdata(probe), meta={"csrf": False})
     clean = dict(values)
     clean.update({k: v for k, v in form.data.items() if k in form._fields})
     if form.validate():
@@ -220,7 +220,7 @@ def validate_config(
     return clean, {k: [str(e) for e in v] for k, v in form.errors.items()}
 
 
-def _as_formdata(form) -> MultiDict:
+def as_formdata(form) -> MultiDict:
     """What a browser would post for a form filled with these values."""
     posted = MultiDict()
     for name, form_field in form._fields.items():

@@ -42,9 +42,15 @@ OWN_LABELS = {None: _l("Inherit"), True: _l("On"), False: _l("Off")}
 
 @dataclass
 class Cell:
-    category: Category | None
+    """One plugin in one scope: on or off and why (the matrix page and the API show the same)."""
+
+    scope: Scope
     state: PluginState
     has_errors: bool
+
+    @property
+    def category(self) -> Category | None:
+        return self.scope.category
 
     @property
     def why(self) -> str:
@@ -84,19 +90,24 @@ def find_plugin(name: str) -> PluginInfo:
     return manager().info(name)
 
 
-@admin_bp.route("/admin/<merchant>/plugins")
-@owner_required
-def plugin_matrix():
-    categories = shop_categories()
+def matrix(categories: list[Category]) -> tuple[list[tuple[PluginInfo, list[Cell]]], list[str]]:
+    """Every plugin the shop may use against the whole shop and each category, and conflicts."""
     scopes = [Scope(g.merchant, c) for c in [None, *categories]]
     rows = []
     for info in visible_plugins(scopes[0]):
         cells = [
-            Cell(s.category, s.state.states[info.name], info.name in s.state.config_errors)
-            for s in scopes
+            Cell(s, s.state.states[info.name], info.name in s.state.config_errors) for s in scopes
         ]
         rows.append((info, cells))
     problems = sorted({p for s in scopes for p in s.state.problems})
+    return rows, problems
+
+
+@admin_bp.route("/admin/<merchant>/plugins")
+@owner_required
+def plugin_matrix():
+    categories = shop_categories()
+    rows, problems = matrix(categories)
     return render_template(
         "admin/plugins.html",
         rows=rows,
@@ -166,6 +177,20 @@ def inherited_values(info: PluginInfo, scope: Scope) -> dict[str, Inherited]:
     return found
 
 
+def settings_form_for(info: PluginInfo, scope: Scope, **form_args: Any) -> tuple[Any, list[str]]:
+    """The plugin's settings form as `scope` shows it, and the labels of the fields it leaves out.
+
+    It starts from the scope's values; a category's form has no shop-wide-only fields.
+    `form_args` go to the form (the API passes its own `formdata`).
+    """
+    form = info.settings_form(data=scope.settings(info.name), **form_args)
+    shop_only = []
+    for key in info.shop_wide_settings if scope.category is not None else ():
+        shop_only.append(form[key].label.text)
+        delattr(form, key)
+    return form, shop_only
+
+
 def own_values(form: Any, shown: dict[str, Any], ticked: set[str]) -> dict[str, Any]:
     """Exactly what the merchant set here: every field not left to inherit.
 
@@ -200,10 +225,7 @@ def plugin_settings(name: str):
         flash(_("Settings reset: this scope inherits every value."), "success")
         return redirect(request.full_path)
     shown = scope.settings(info.name)
-    form = info.settings_form(data=shown)
-    shop_only = [form[key].label.text for key in info.shop_wide_settings if category is not None]
-    for key in info.shop_wide_settings if category is not None else ():
-        delattr(form, key)
+    form, shop_only = settings_form_for(info, scope)
     if form.validate_on_submit():
         own = own_values(form, shown, set(request.form.getlist("inherit")))
         set_config(g.merchant, info.name, own, category=category, actor=current_user)

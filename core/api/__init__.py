@@ -17,7 +17,7 @@ from .idempotency import idempotency_key, idempotent
 from .paging import Page, PageQuery, keyset
 from .paging import decode as decode_cursor
 from .paging import encode as encode_cursor
-from .presenters import image_out
+from .presenters import image_out, money_of
 from .schemas import ImageOut, Message, Money
 from .spec import API_PREFIX, answers, api_spec, document
 
@@ -60,6 +60,7 @@ __all__ = [
     "is_api_path",
     "keyset",
     "key_required",
+    "money_of",
     "product_by_slug",
     "register",
     "shopper_required",

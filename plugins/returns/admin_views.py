@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from storefront import Order, db, gettext, page_number, render_template, tenant_select, utcnow
 
-from .flow import STATUS_LABELS, TRANSITIONS, FlowError, move
+from .flow import STATUS_LABELS, TRANSITIONS, FlowError, decline, move, refund
 from .forms import DecisionForm
 from .models import OPEN_STATES, STATES, ReturnRequest
 from .policy import REASONS
@@ -23,6 +23,12 @@ OVERDUE_DAYS = 2
 AMOUNT = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
 
 
+def refund_amount(raw: str | None) -> int:
+    """The refund field ("12.50") in minor units; 0 (refused by the flow) when malformed."""
+    raw = (raw or "").strip()
+    return round(float(raw) * 100) if AMOUNT.match(raw) else 0
+
+
 def shop_request(rma: str) -> ReturnRequest:
     found = db.session.scalar(tenant_select(ReturnRequest).where(ReturnRequest.rma == rma))
     if found is None:
@@ -30,14 +36,13 @@ def shop_request(rma: str) -> ReturnRequest:
     return found
 
 
-@admin_bp.route("/admin/<merchant>/returns/")
-def queue():
-    show = request.args.get("show", "open")
-    search = request.args.get("q", "").strip()[:40]
-    reason = request.args.get("reason", "")
-    query = tenant_select(ReturnRequest).options(
-        selectinload(ReturnRequest.order), selectinload(ReturnRequest.user)
-    )
+def queue_query(show: str, reason: str, search: str) -> tuple[Select, str, str]:
+    """The requests one view of the queue holds, unordered; with `show` and `reason` as used.
+
+    `show` is a status, "open", "overdue" or (anything else) "all"; an unknown `reason`
+    is no filter; `search` matches the RMA or the order number.
+    """
+    query = tenant_select(ReturnRequest)
     if show == "open":
         query = query.where(ReturnRequest.status.in_(OPEN_STATES))
     elif show == "overdue":
@@ -62,6 +67,16 @@ def queue():
         query = query.where(
             or_(ReturnRequest.rma.ilike(f"%{search}%"), ReturnRequest.order_id.in_(orders))
         )
+    return query, show, reason
+
+
+@admin_bp.route("/admin/<merchant>/returns/")
+def queue():
+    search = request.args.get("q", "").strip()[:40]
+    query, show, reason = queue_query(
+        request.args.get("show", "open"), request.args.get("reason", ""), search
+    )
+    query = query.options(selectinload(ReturnRequest.order), selectinload(ReturnRequest.user))
     oldest_first = show in ("open", "overdue")
     listing = db.paginate(
         query.order_by(
@@ -130,17 +145,13 @@ def decide(rma: str, status: str):
     if status not in STATES or not form.validate_on_submit():
         abort(400)
     note = (form.note.data or "").strip() or None
-    if status == "rejected" and not note:
-        flash(gettext("Say why the request is declined; the shopper will read it."), "error")
-        return redirect(url_for("returns_admin.detail", rma=rma))
-    if status == "refunded":
-        raw = (form.refund.data or "").strip()
-        if not AMOUNT.match(raw) or not 0 < round(float(raw) * 100) <= found.value_minor:
-            flash(gettext("Refund between 0.01 and the value of the returned items."), "error")
-            return redirect(url_for("returns_admin.detail", rma=rma))
-        found.refund_minor = round(float(raw) * 100)
     try:
-        move(found, status, current_user.name, note)
+        if status == "rejected":
+            decline(found, note, current_user.name)
+        elif status == "refunded":
+            refund(found, refund_amount(form.refund.data), current_user.name, note)
+        else:
+            move(found, status, current_user.name, note)
     except FlowError as error:
         db.session.rollback()
         flash(str(error), "error")

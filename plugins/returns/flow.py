@@ -29,7 +29,16 @@ STATUS_LABELS = {
 
 
 class FlowError(ValueError):
-    pass
+    """A step the flow refuses; the pages show the message.
+
+    `field` names the input or the state at fault and `code` says why, for the API:
+    `invalid` is the caller's input, anything else the request's state (a conflict).
+    """
+
+    def __init__(self, message, field: str = "status", code: str = "illegal_transition") -> None:
+        super().__init__(message)
+        self.field = field
+        self.code = code
 
 
 def record(request: ReturnRequest, status: str, actor_label: str, note: str | None = None) -> None:
@@ -53,7 +62,10 @@ def move(request: ReturnRequest, status: str, actor_label: str, note: str | None
         .values(status=status, updated_at=utcnow())
     )
     if claimed.rowcount != 1:
-        raise FlowError(_l("Someone else has just changed this request; reload the page."))
+        raise FlowError(
+            _l("Someone else has just changed this request; reload the page."),
+            code="changed_meanwhile",
+        )
     if status == "approved" and request.kind == "exchange":
         reserve_stock(request)
     if (
@@ -89,12 +101,48 @@ def move(request: ReturnRequest, status: str, actor_label: str, note: str | None
     )
 
 
+def decline(request: ReturnRequest, note: str | None, actor_label: str) -> None:
+    """Decline with the reason the shopper will read; a decline without one is refused."""
+    note = (note or "").strip()
+    if not note:
+        raise FlowError(
+            _l("Say why the request is declined; the shopper will read it."), "reason", "invalid"
+        )
+    move(request, "rejected", actor_label, note)
+
+
+def refund(
+    request: ReturnRequest, amount_minor: int | None, actor_label: str, note: str | None = None
+) -> None:
+    """Refund `amount_minor` (the value of the returned items when None), at most that value."""
+    amount = request.value_minor if amount_minor is None else amount_minor
+    if not 0 < amount <= request.value_minor:
+        raise FlowError(
+            _l("Refund between 0.01 and the value of the returned items."),
+            "amount_minor",
+            "invalid",
+        )
+    move(request, "refunded", actor_label, note)
+    request.refund_minor = amount
+
+
+def ship_back(request: ReturnRequest, carrier: str, tracking: str, actor_label: str) -> None:
+    """The shopper has sent the parcel back with this carrier and tracking number."""
+    carrier, tracking = carrier.strip(), tracking.strip()
+    move(request, "shipped_back", actor_label, f"{carrier} {tracking}")
+    request.return_carrier, request.return_tracking = carrier, tracking
+
+
 def reserve_stock(request: ReturnRequest) -> None:
     """Take the replacement sizes out of stock when the exchange is approved, or refuse."""
     for item in request.items:
         variant = db.session.get(Variant, item.exchange_variant_id, with_for_update=True)
         if variant is None or variant.stock < item.quantity:
-            raise FlowError(_l("The size asked for is out of stock; offer a refund instead."))
+            raise FlowError(
+                _l("The size asked for is out of stock; offer a refund instead."),
+                "exchange_variant_id",
+                "out_of_stock",
+            )
         variant.stock -= item.quantity
 
 

@@ -119,20 +119,38 @@ def already_returned(item: OrderItem, left: int) -> str:
     )
 
 
-def claim(order: Order, chosen: list[ReturnItem], items: dict[int, OrderItem]) -> list[str]:
-    """Lock the chosen lines and count again; errors for what another request took first.
+@dataclass(frozen=True)
+class Problem:
+    """Why part of a return request is refused: shown on the form, answered by the API.
+
+    `field` names the input at fault (`quantity`, `exchange_variant_id`, `opened` of the
+    line `item_id`; `order_item_id` of a line not offered; `reason`, `photos`, `lines`);
+    `kind` is `invalid` (the input), `conflict` (what is left of the order now) or
+    `not_offered` (returns are off for that line, or it is not one of the order's);
+    `position` is the place of the line in what was asked, when known.
+    """
+
+    message: str
+    field: str
+    item_id: int | None = None
+    kind: str = "invalid"
+    position: int | None = None
+
+
+def claim(order: Order, chosen: list[ReturnItem], items: dict[int, OrderItem]) -> list[Problem]:
+    """Lock the chosen lines and count again; problems for what another request took first.
 
     An empty answer means the quantities are still free and stay so until the commit.
     """
     lock_lines(c.order_item_id for c in chosen)
     taken = returned_quantities(order)
-    errors = []
+    problems = []
     for row in chosen:
         item = items[row.order_item_id]
         left = item.quantity - taken.get(item.id, 0)
         if row.quantity > left:
-            errors.append(already_returned(item, left))
-    return errors
+            problems.append(Problem(already_returned(item, left), "quantity", item.id, "conflict"))
+    return problems
 
 
 @dataclass

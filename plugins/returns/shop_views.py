@@ -12,7 +12,6 @@ from storefront import (
     OrderItem,
     Product,
     UploadError,
-    Variant,
     acts_on,
     db,
     gettext,
@@ -28,10 +27,12 @@ from storefront import (
     whole_number,
 )
 
-from .flow import STATUS_LABELS, FlowError, move, record
+from .filing import Wanted, check_request, create_request
+from .flow import STATUS_LABELS, FlowError, move
+from .flow import ship_back as ship_back_with
 from .forms import RequestForm, ShipBackForm
-from .models import ReturnItem, ReturnPhoto, ReturnRequest
-from .policy import REASONS, already_returned, claim, eligibility, new_rma
+from .models import ReturnRequest
+from .policy import REASONS, claim, eligibility
 
 shop_bp = Blueprint(
     "returns",
@@ -41,6 +42,7 @@ shop_bp = Blueprint(
     static_url_path="/returns-static",
 )
 MAX_PHOTOS = 6
+PHOTO_PURPOSE = "return"  # what a return's pictures are kept for (see core uploads)
 MINE_PER_PAGE = 20
 
 
@@ -71,77 +73,22 @@ def own_request(rma: str) -> ReturnRequest:
     return found
 
 
-def lines_not_offered(order: Order, lines) -> list[str]:
-    """Errors for quantities posted for lines where returns are not offered (their category)."""
-    offered = {line.item.id for line in lines}
-    return [
-        gettext("%(product)s cannot be returned here.", product=item.product_name)
-        for item in order.items
-        if item.id not in offered
-        and request.form.get(f"qty-{item.id}", "").strip() not in ("", "0")
-    ]
-
-
-def chosen_lines(lines, kind: str, errors: list[str]) -> list[ReturnItem]:
-    """The lines and quantities ticked on the form, each checked against what it allows."""
-    chosen = []
-    for line in lines:
-        raw = request.form.get(f"qty-{line.item.id}", "").strip()
+def form_lines(order: Order, opened: bool) -> list[Wanted]:
+    """The lines given a quantity on the form (`qty-<line id>`, `variant-<line id>`)."""
+    wanted = []
+    for item in order.items:
+        raw = request.form.get(f"qty-{item.id}", "").strip()
         if not raw or raw == "0":
             continue
-        quantity = whole_number(raw, 1, line.item.quantity)
-        if quantity is None:
-            errors.append(
-                gettext(
-                    "%(product)s: choose from 1 to %(n)d.",
-                    product=line.item.product_name,
-                    n=line.returnable,
-                )
-                if line.returnable
-                else already_returned(line.item, 0)
+        wanted.append(
+            Wanted(
+                item.id,
+                whole_number(raw, 1, item.quantity),
+                parse_id(request.form.get(f"variant-{item.id}")),
+                opened,
             )
-            continue
-        if quantity > line.returnable:  # the rest is in other requests (or came back)
-            errors.append(already_returned(line.item, line.returnable))
-            continue
-        allowed = line.can_exchange if kind == "exchange" else line.can_return
-        if not allowed:
-            errors.append(
-                f"{line.item.product_name}: "
-                + (" ".join(line.why_not) or gettext("not possible for this item."))
-            )
-            continue
-        row = ReturnItem(order_item_id=line.item.id, quantity=quantity)
-        if kind == "exchange":
-            variant = db.session.get(
-                Variant, parse_id(request.form.get(f"variant-{line.item.id}")) or 0
-            )
-            if (
-                variant is None
-                or variant.product_id != line.item.product_id
-                or variant.id == line.item.variant_id
-            ):
-                errors.append(
-                    gettext(
-                        "%(product)s: choose the size or colour you want instead.",
-                        product=line.item.product_name,
-                    )
-                )
-                continue
-            if variant.stock < quantity:
-                errors.append(
-                    gettext(
-                        "%(product)s: %(variant)s is sold out; choose a refund or another size.",
-                        product=line.item.product_name,
-                        variant=variant.label,
-                    )
-                )
-                continue
-            row.exchange_variant_id = variant.id
-        chosen.append(row)
-    if not chosen and not errors:
-        errors.append(gettext("Choose at least one item and how many."))
-    return chosen
+        )
+    return wanted
 
 
 @shop_bp.route("/shop/<merchant>/account/orders/<number>/return", methods=["GET", "POST"])
@@ -154,33 +101,38 @@ def start(number: str):
     form = RequestForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        errors.extend(lines_not_offered(order, lines))
-        chosen = chosen_lines(lines, form.kind.data, errors)
-        policies = {line.item.id: line.policy for line in lines}
-        reason = form.reason.data
         files = [f for f in request.files.getlist("photos") if f and f.filename]
-        if any(reason in policies[c.order_item_id].photo_reasons for c in chosen) and not files:
-            errors.append(gettext("Please add at least one photo showing the problem."))
-        if (
-            reason == "changed_mind"
-            and form.opened.data
-            and any(policies[c.order_item_id].hygiene_rule for c in chosen)
-        ):
-            errors.append(
-                gettext("For hygiene, opened bedding cannot be returned for a change of mind.")
-            )
+        chosen, problems = check_request(
+            order,
+            lines,
+            form.kind.data,
+            form.reason.data,
+            form_lines(order, form.opened.data),
+            len(files),
+        )
+        errors.extend(p.message for p in problems)
         if not errors:
             # From here to the commit the lines are locked: one request at a time counts.
-            errors.extend(claim(order, chosen, {line.item.id: line.item for line in lines}))
+            items = {line.item.id: line.item for line in lines}
+            errors.extend(p.message for p in claim(order, chosen, items))
             if not errors:
                 try:
                     uploads = save_uploads(
-                        files, g.merchant, current_user, "return", False, MAX_PHOTOS
+                        files, g.merchant, current_user, PHOTO_PURPOSE, False, MAX_PHOTOS
                     )
                 except UploadError as error:
                     errors.append(str(error))
                 else:
-                    created = create_request(order, form, chosen, uploads, policies)
+                    created = create_request(
+                        order,
+                        current_user._get_current_object(),
+                        form.kind.data,
+                        form.reason.data,
+                        form.description.data or "",
+                        chosen,
+                        uploads,
+                        {line.item.id: line.policy for line in lines},
+                    )
                     db.session.commit()
                     flash(gettext("Request %(rma)s sent.", rma=created.rma), "success")
                     return redirect(url_for("returns.detail", rma=created.rma))
@@ -189,43 +141,6 @@ def start(number: str):
     return render_template(
         "returns/start.html", order=order, lines=lines, form=form, errors=errors, reasons=REASONS
     )
-
-
-def create_request(order, form, chosen, uploads, policies) -> ReturnRequest:
-    reason, kind = form.reason.data, form.kind.data
-    policy = policies[chosen[0].order_item_id]
-    shop_pays = reason in policy.shop_pays_for or (
-        kind == "exchange" and reason == "wrong_size" and policy.free_size_exchange
-    )
-    created = ReturnRequest(
-        merchant_id=order.merchant_id,
-        order_id=order.id,
-        user_id=current_user.id,
-        rma=new_rma(),
-        kind=kind,
-        reason=reason,
-        description=(form.description.data or "").strip(),
-        shipping_paid_by="shop" if shop_pays else "shopper",
-        items=chosen,
-        photos=[ReturnPhoto(upload_id=u.id) for u in uploads],
-    )
-    created.order = order
-    created.user = current_user._get_current_object()
-    record(created, "requested", current_user.name)
-    db.session.add(created)
-    db.session.flush()
-    auto = (
-        kind == "exchange"
-        and reason == "wrong_size"
-        and all(policies[c.order_item_id].auto_approve_size_exchange for c in chosen)
-    )
-    if auto:
-        try:
-            with db.session.begin_nested():
-                move(created, "approved", "auto-approval", None)
-        except FlowError:
-            pass  # out of stock since the form: the shop decides
-    return created
 
 
 @shop_bp.route("/shop/<merchant>/returns/<rma>")
@@ -249,14 +164,7 @@ def ship_back(rma: str):
         flash(gettext("Enter the carrier and the tracking number of your parcel."), "error")
     else:
         try:
-            found.return_carrier = form.carrier.data.strip()
-            found.return_tracking = form.tracking.data.strip()
-            move(
-                found,
-                "shipped_back",
-                current_user.name,
-                f"{found.return_carrier} {found.return_tracking}",
-            )
+            ship_back_with(found, form.carrier.data, form.tracking.data, current_user.name)
         except FlowError as error:
             db.session.rollback()
             flash(str(error), "error")

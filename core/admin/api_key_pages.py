@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, g, make_response, redirect, url_for
+from flask import flash, g, make_response, redirect, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,10 +20,12 @@ from ..tenancy import owner_required, tenant_get, tenant_select
 from .api_keys import create_key, parse_origins, revoke_key, scope_choices, set_origins
 from .blueprint import admin_bp
 
+NEW_SECRET = "api_key_secret"
+
 
 class ApiKeyForm(FlaskForm):
     name = StringField(
-        _l("Name"),
+        _l("Key name"),
         description=_l("What the key is for, so you know it again, e.g. “ERP order sync”."),
         validators=[DataRequired(), Length(max=80)],
     )
@@ -103,8 +105,23 @@ def api_keys():
     form = key_form(posted=True)
     if form.validate_on_submit():
         key, secret = create_key(g.merchant, current_user, form.name.data, form.scopes.data)
-        return _page(key_form(), origins_form(), created=key, secret=secret)
-    return _page(form, origins_form())
+        # shown by the next page view and dropped from the session there: a reload neither
+        # shows it again nor posts the form twice (making a second key)
+        session[NEW_SECRET] = {"key": key.id, "secret": secret}
+        return redirect(url_for("admin.api_keys"))
+    created, secret = _new_secret()
+    return _page(form, origins_form(), created, secret)
+
+
+def _new_secret() -> tuple[ApiKey | None, str | None]:
+    """The key created just before this page view, with its secret, once."""
+    new = session.pop(NEW_SECRET, None)
+    if not isinstance(new, dict):
+        return None, None
+    key = db.session.get(ApiKey, new.get("key") or 0)
+    if key is None or key.merchant_id != g.merchant.id or key.revoked_at is not None:
+        return None, None
+    return key, new.get("secret")
 
 
 @admin_bp.route("/admin/<merchant>/api-keys/<int:key_id>/revoke", methods=["POST"])

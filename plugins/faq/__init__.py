@@ -31,10 +31,12 @@ info = PluginInfo(
 @hookimpl
 def init_app(app):
     from .admin_views import admin_bp
+    from .api import faq_api
     from .shop_views import shop_bp
 
     app.register_blueprint(shop_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(faq_api)
 
 
 @hookimpl

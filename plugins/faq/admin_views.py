@@ -12,15 +12,13 @@ from storefront import (
     Product,
     db,
     gettext,
-    lazy_gettext,
-    notify,
     page_number,
     render_template,
     tenant_get,
     tenant_select,
-    utcnow,
 )
 
+from .asking import answer_question, answerable
 from .forms import TOPIC_LABELS, AnswerForm, EntryForm, SizeGuideForm
 from .models import QUESTION_STATES, TOPICS, FaqEntry, FaqQuestion, FaqSizeGuide
 from .queries import size_guide
@@ -163,36 +161,12 @@ def questions():
 def answer(question_id: int):
     question = tenant_get(FaqQuestion, question_id)
     form = AnswerForm()
-    if question.status != "open":
+    if not answerable(question):
         flash(gettext("This question has already been dealt with."), "error")
     elif not form.validate_on_submit():
         flash(gettext("Write an answer first."), "error")
     else:
-        question.answer = form.answer.data.strip()
-        question.status = "answered"
-        question.answered_at = utcnow()
-        question.answered_by_id = current_user.id
-        if form.publish.data:
-            entry = FaqEntry(
-                merchant_id=g.merchant.id,
-                product_id=question.product_id,
-                topic="material",
-                question=question.text[:300],
-                answer=question.answer,
-            )
-            entry.index_text()
-            db.session.add(entry)
-            db.session.flush()
-            question.entry_id = entry.id
-        notify(
-            question.user,
-            lazy_gettext("Your question was answered"),
-            question.answer,
-            link=url_for("faq.question_page", question_id=question.id),
-            merchant=g.merchant,
-            kind="faq.answered",
-            about=question,
-        )
+        answer_question(question, form.answer.data, form.publish.data, current_user)
         db.session.commit()
         flash(gettext("Answer sent to the shopper."), "success")
     return redirect(url_for("faq_admin.questions"))

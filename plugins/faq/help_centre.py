@@ -50,11 +50,18 @@ def topic_rank(topic: ColumnElement) -> ColumnElement:
     return case({t: i for i, t in enumerate(TOPICS)}, value=topic, else_=len(TOPICS))
 
 
+# Topic by topic, then the shop's own order within a topic: the same on every page.
+HELP_ORDER = (topic_rank(FaqEntry.topic), FaqEntry.topic, FaqEntry.position, FaqEntry.id)
+
+
+def help_position(entry: FaqEntry) -> list[int | str]:
+    """Where `entry` stands in HELP_ORDER, computed from the row (a cursor's values)."""
+    rank = TOPICS.index(entry.topic) if entry.topic in TOPICS else len(TOPICS)
+    return [rank, entry.topic, entry.position, entry.id]
+
+
 def in_help_order(found: Select) -> Select:
-    """Topic by topic, then the shop's own order within a topic: the same on every page."""
-    return found.order_by(
-        topic_rank(FaqEntry.topic), FaqEntry.topic, FaqEntry.position, FaqEntry.id
-    )
+    return found.order_by(*HELP_ORDER)
 
 
 def topic_previews(shop_wide: Select, per_topic: int = TOPIC_PREVIEW) -> list[TopicGroup]:

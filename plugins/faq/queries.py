@@ -5,19 +5,35 @@ from __future__ import annotations
 import functools
 
 from sqlalchemy import Select, bindparam, case, func, or_, select
+from sqlalchemy.orm import selectinload
 
-from storefront import Category, Merchant, Product, db, scope_of
+from storefront import Category, Merchant, Product, db, scope_of, tenant_select
 
 from .models import FaqEntry, FaqQuestion, FaqSizeGuide
 from .size_guides import DEFAULT_NOTES, DEFAULT_TABLES
+
+# The answers about a product come most particular first: the product's own, its category's,
+# then the shop's; the shop's order within each.
+SPECIFICITY = {"product": 0, "category": 1, "shop": 2}
+ANSWER_ORDER = (
+    case(
+        (FaqEntry.product_id.is_not(None), SPECIFICITY["product"]),
+        (FaqEntry.category_id.is_not(None), SPECIFICITY["category"]),
+        else_=SPECIFICITY["shop"],
+    ),
+    FaqEntry.position,
+    FaqEntry.id,
+)
+
+
+def answer_position(entry: FaqEntry) -> list[int]:
+    """Where `entry` stands in ANSWER_ORDER, computed from the row (a cursor's values)."""
+    return [SPECIFICITY[entry.scope_kind], entry.position, entry.id]
 
 
 @functools.cache
 def _answers_statement() -> Select:
     """Built once per process: constructing this select costs more than running it."""
-    specificity = case(
-        (FaqEntry.product_id.is_not(None), 0), (FaqEntry.category_id.is_not(None), 1), else_=2
-    )
     return (
         select(FaqEntry)
         .where(
@@ -29,7 +45,7 @@ def _answers_statement() -> Select:
                 FaqEntry.category_id.is_(None) & FaqEntry.product_id.is_(None),
             ),
         )
-        .order_by(specificity, FaqEntry.position, FaqEntry.id)
+        .order_by(*ANSWER_ORDER)
     )
 
 
@@ -77,6 +93,28 @@ def where_offered(found: Select, merchant: Merchant) -> Select:
     return found.where(
         FaqEntry.category_id.is_(None) | FaqEntry.category_id.not_in(off),
         FaqEntry.product_id.is_(None) | FaqEntry.product_id.not_in(products_off),
+    )
+
+
+NOTE_TOPICS = ("care", "material")
+
+
+def notes_about(product: Product, limit: int = 20) -> list[FaqEntry]:
+    """The product's care and material answers, most particular first (a card of their own)."""
+    found = answers_about(product).where(FaqEntry.topic.in_(NOTE_TOPICS)).limit(limit)
+    return list(db.session.scalars(found))
+
+
+# A shopper's own questions, newest first.
+QUESTIONS_ORDER = (FaqQuestion.created_at.desc(), FaqQuestion.id.desc())
+
+
+def questions_of(user_id: int) -> Select:
+    """The shopper's questions to this shop, with what they were about."""
+    return (
+        tenant_select(FaqQuestion)
+        .where(FaqQuestion.user_id == user_id)
+        .options(selectinload(FaqQuestion.product))
     )
 
 

@@ -7,7 +7,6 @@ import secrets
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Select
-from sqlalchemy.orm import selectinload
 
 from storefront import (
     Product,
@@ -21,17 +20,23 @@ from storefront import (
     record_view,
     redirect_next,
     render_template,
-    tenant_get,
     tenant_select,
 )
 
+from .asking import ask_question, open_for_questions, own_question
 from .forms import QuestionForm
 from .help_centre import TopicGroup, page_groups, paged, topic_previews
 from .models import FaqEntry, FaqQuestion
-from .queries import answers_about, size_guide, where_offered
+from .queries import QUESTIONS_ORDER, answers_about, questions_of, size_guide, where_offered
 from .search import highlight, matching, plain_text, suggesting
-from .size_guides import FootLengthError, column_label, find_shoe_size, parse_foot_length
-from .votes import record_vote
+from .size_guides import (
+    FootLengthError,
+    column_label,
+    finds_shoe_sizes,
+    parse_foot_length,
+    size_for_foot,
+)
+from .votes import record_vote, votable_entry, vote_message
 
 shop_bp = Blueprint(
     "faq",
@@ -144,19 +149,12 @@ def voter_key() -> tuple[str, str | None]:
 @shop_bp.route("/shop/<merchant>/help/<int:entry_id>/vote", methods=["POST"])
 @limiter.limit("30 per minute")
 def vote(entry_id: int):
-    entry = tenant_get(FaqEntry, entry_id)
-    if not entry.published:
-        abort(404)
-    if entry.scope_subject is not None:  # answers for the whole shop go wherever help does
-        acts_on(entry)
+    entry = votable_entry(entry_id)
     helpful = request.form.get("helpful")
     if helpful not in ("yes", "no"):
         return jsonify(error="helpful must be yes or no", field="helpful"), 400
     voter, new_cookie = voter_key()
-    if record_vote(entry, voter, helpful == "yes"):
-        message = gettext("Thank you for your feedback.")
-    else:
-        message = gettext("You have already rated this answer.")
+    message = vote_message(record_vote(entry, voter, helpful == "yes"))
     db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         response = jsonify(message=message, helpful=entry.helpful, not_helpful=entry.not_helpful)
@@ -185,13 +183,11 @@ def size_guide_page(category_slug: str):
     table, note = guide
     raw = request.args.get("foot_mm", "")
     match, error = None, None
-    if category.kind == "shoes" and raw:
+    if finds_shoe_sizes(category.kind) and raw:
         try:
-            match = find_shoe_size(table, parse_foot_length(raw))
+            match = size_for_foot(table, parse_foot_length(raw))
         except FootLengthError as exc:
             error = str(exc)
-        if match is None and error is None:
-            error = gettext("That is longer than the sizes in this table; please contact us.")
     return render_template(
         "faq/size_guide.html",
         category=category,
@@ -231,23 +227,14 @@ def ask(product_slug: str):
     product = db.session.scalar(tenant_select(Product).where(Product.slug == product_slug))
     if product is None:
         abort(404)
-    scope = acts_on(product)
-    if not scope.settings("faq")["allow_questions"]:
-        abort(404)
+    open_for_questions(product)
     form = QuestionForm()
     target = url_for("shop.product", product_slug=product.slug) + "#faq"
     if not form.validate_on_submit():
         for error in form.text.errors:
             flash(gettext("Your question: %(error)s", error=error), "error")
         return redirect(target)
-    db.session.add(
-        FaqQuestion(
-            merchant_id=g.merchant.id,
-            product_id=product.id,
-            user_id=current_user.id,
-            text=form.text.data.strip(),
-        )
-    )
+    ask_question(product, current_user, form.text.data)
     db.session.commit()
     flash(gettext("Thank you! We will answer you in your inbox soon."), "success")
     return redirect(target)
@@ -266,10 +253,7 @@ def my_questions():
     """Readable after the FAQ is switched off or hidden: what was asked and answered stays."""
     note_if_no_longer_offered()
     questions = db.paginate(
-        tenant_select(FaqQuestion)
-        .where(FaqQuestion.user_id == current_user.id)
-        .options(selectinload(FaqQuestion.product))
-        .order_by(FaqQuestion.created_at.desc(), FaqQuestion.id.desc()),
+        questions_of(current_user.id).order_by(*QUESTIONS_ORDER),
         page=page_number(),
         per_page=20,
         error_out=False,
@@ -282,8 +266,5 @@ def my_questions():
 @login_required
 def question_page(question_id: int):
     """One of the shopper's questions and its answer: where the "answered" message leads."""
-    question = tenant_get(FaqQuestion, question_id)
-    if question.user_id != current_user.id:
-        abort(404)
-    reads(question)
+    question = own_question(question_id, current_user)
     return render_template("faq/question.html", question=question)

@@ -116,6 +116,19 @@ def find_shoe_size(table: dict, foot_mm: int) -> SizeMatch | None:
     return None
 
 
+def finds_shoe_sizes(kind: str) -> bool:
+    """Only a shoe table is read by foot length; others are read by eye."""
+    return kind == "shoes"
+
+
+def size_for_foot(table: dict, foot_mm: int) -> SizeMatch:
+    """The shopper's size; FootLengthError when the foot is longer than the table goes."""
+    match = find_shoe_size(table, foot_mm)
+    if match is None:
+        raise FootLengthError(_l("That is longer than the sizes in this table; please contact us."))
+    return match
+
+
 def table_to_text(table: dict) -> str:
     """One line per row, cells separated by " | ", header first: easy to edit in a textarea."""
     lines = [" | ".join(table.get("columns", []))]

@@ -7,11 +7,26 @@ clicking ten times at once must add one (the unique vote row decides, not a read
 
 from __future__ import annotations
 
+from flask import abort
 from sqlalchemy import update
 
-from storefront import db, insert_once
+from storefront import acts_on, db, gettext, insert_once, tenant_get
 
 from .models import FaqEntry, FaqVote
+
+
+def votable_entry(entry_id: int) -> FaqEntry:
+    """A published answer the shop offers here, or 404.
+
+    Answers for the whole shop go wherever help does; one about a product or a category
+    only where the FAQ is on for it.
+    """
+    entry = tenant_get(FaqEntry, entry_id)
+    if not entry.published:
+        abort(404)
+    if entry.scope_subject is not None:
+        acts_on(entry, "faq")
+    return entry
 
 
 def record_vote(entry: FaqEntry, voter: str, helpful: bool) -> bool:
@@ -27,3 +42,10 @@ def record_vote(entry: FaqEntry, voter: str, helpful: bool) -> bool:
     )
     db.session.expire(entry, ["helpful", "not_helpful", "updated_at"])
     return True
+
+
+def vote_message(counted: bool) -> str:
+    """What the voter is told: a repeated vote is answered, not refused."""
+    if counted:
+        return gettext("Thank you for your feedback.")
+    return gettext("You have already rated this answer.")

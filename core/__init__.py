@@ -32,7 +32,15 @@ from .models import (
 )
 from .notifications import NotificationChannel, notify, notify_staff
 from .orders import OrderError, change_status, status_label
-from .plugin_info import Link, PaymentError, PaymentMethod, PluginInfo
+from .plugin_info import (
+    ExternalIdentity,
+    Link,
+    LoginCodeRejected,
+    LoginProviderUnavailable,
+    PaymentError,
+    PaymentMethod,
+    PluginInfo,
+)
 from .plugin_manager import hookimpl
 from .redirects import redirect_next, safe_target
 from .rendering import render_template
@@ -55,9 +63,12 @@ __all__ = [
     "CATEGORY_KINDS",
     "CartRow",
     "Category",
+    "ExternalIdentity",
     "HookResult",
     "JSONType",
     "Link",
+    "LoginCodeRejected",
+    "LoginProviderUnavailable",
     "Membership",
     "Merchant",
     "Notification",

@@ -29,6 +29,8 @@ The scope follows the object: each hook says below which plugins it reaches.
 - *each category in the list*: called once per category with its own items and scope;
 - *the order's lines*: only plugins on for at least one line, each handed those `lines`;
 - *shop-wide*: plugins on anywhere in the shop, with the shop-wide `scope`.
+- *the shop as a whole*: plugins on in the shop's own setting (a category's does not
+  count), with the shop-wide `scope`.
 """
 
 
@@ -89,6 +91,8 @@ def reach_of(spec_function: Any) -> str:
         return f"each category in `{argument}`"
     if argument == "order":
         return "the order's lines (`lines`)"
+    if argument == "merchant":
+        return "the shop as a whole (its shop-wide setting)"
     return f"the scope of `{argument}` (its category)"
 
 

@@ -136,6 +136,22 @@ def payment_methods(merchant, scope):
     """
 
 
+@hookspec(firstresult=True)
+@scoped_by("merchant")
+def login_code_exchange(merchant, provider, code, scope):
+    """Exchange a mini-program's login `code` for who the shopper is: an `ExternalIdentity`.
+
+    Called by `POST /api/v1/shops/<merchant>/auth/code` with the `provider` the client
+    names ("wechat"). Answer None when `provider` is not yours (or you are not set up for
+    this shop), so another adapter may answer; raise `LoginCodeRejected` when the provider
+    refuses the code and `LoginProviderUnavailable` when it cannot be asked (down, slow,
+    rate-limited, an answer you cannot read). Reaches only plugins on for the shop as a
+    whole (its shop-wide setting), with the shop-wide `scope` for their settings. The
+    core links the identity to a shopper account and answers a token; never keep or log
+    what else the provider hands back (a session key).
+    """
+
+
 @hookspec
 @scoped_by("order")
 def order_placed(order, lines):

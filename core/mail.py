@@ -22,7 +22,17 @@ def absolute(link: str) -> str:
     return link
 
 
+def deliverable(address: str) -> bool:
+    """False for the reserved `.invalid` domain (RFC 2606): accounts made by a mini-program
+    login carry such an address because they have no email of their own."""
+    return not address.strip().lower().rstrip(".").endswith(".invalid")
+
+
 def send_email(to: str, subject: str, body: str) -> None:
+    """Send one mail; an address that cannot receive mail gets none (the inbox still has it)."""
+    if not deliverable(to):
+        log.info("no email sent to %s: the account has no email address", to)
+        return
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["STOREFRONT_EMAIL_FROM"]

@@ -98,3 +98,27 @@ class PaymentMethod(NamedTuple):
 
 class PaymentError(Exception):
     """The payment failed; the message is shown to the shopper."""
+
+
+@dataclass(frozen=True)
+class ExternalIdentity:
+    """Who a login provider says the shopper is (the `login_code_exchange` hook's answer).
+
+    `subject` is the provider's stable id of the person (WeChat's openid), unique within
+    `issuer` (the app that asked: openids differ per mini-program); `union_id`, when the
+    provider gives one, is the same person across that provider's apps.
+    """
+
+    provider: str
+    subject: str
+    issuer: str = ""
+    union_id: str | None = None
+    display_name: str | None = None
+
+
+class LoginCodeRejected(Exception):
+    """The provider says the code is not valid (wrong, used or expired): the shopper retries."""
+
+
+class LoginProviderUnavailable(Exception):
+    """The provider could not be asked or gave no usable answer (down, slow, rate-limited)."""

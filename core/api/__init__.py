@@ -70,7 +70,7 @@ __all__ = [
 
 def register(app: Flask) -> None:
     """The core's own API blueprint, the API's HTTP manners and its error answers."""
-    from . import catalogue, merchant, merchant_plugins, uploads  # noqa: F401  (routes)
+    from . import catalogue, login_codes, merchant, merchant_plugins, uploads  # noqa: F401  (routes)
     from .http import register as register_http
     from .root import api_bp
 

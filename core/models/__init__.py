@@ -8,7 +8,7 @@ from .messaging import EventDelivery, Notification, OutboxEvent
 from .order import ORDER_STATUSES, ORDER_TRANSITIONS, Order, OrderItem, OrderStatusChange
 from .plugin_setting import AuditLog, PlatformPlugin, PluginSetting
 from .upload import Upload
-from .user import Address, SignupRequest, User, UserSession
+from .user import Address, ExternalAccount, SignupRequest, User, UserSession
 
 __all__ = [
     "API_KEY_SCOPES",
@@ -21,6 +21,7 @@ __all__ = [
     "Category",
     "DEFAULT_BUSINESS_HOURS",
     "EventDelivery",
+    "ExternalAccount",
     "JSONType",
     "Membership",
     "Merchant",

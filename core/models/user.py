@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -90,6 +90,31 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user = relationship("User", back_populates="sessions")
+
+
+class ExternalAccount(db.Model):
+    """The shopper's identity at an outside provider (a WeChat openid), linked to one account.
+
+    `issuer` is who vouches for `subject` (WeChat's openids are per mini-program, so its app
+    id); `union_id` is the same person across one provider's apps, so a shopper who signs in
+    to a second shop's mini-program finds the account the first one made.
+    """
+
+    __tablename__ = "external_account"
+    __table_args__ = (
+        UniqueConstraint("provider", "issuer", "subject", name="uq_external_account_subject"),
+        Index("ix_external_account_union", "provider", "union_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    issuer: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(128))
+    union_id: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user = relationship("User")
 
 
 class SignupRequest(db.Model):

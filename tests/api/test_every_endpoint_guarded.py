@@ -29,7 +29,7 @@ def operations(client, wanted: str):
 
 def concrete(path: str, shop: str = "alpha") -> str:
     path = path.replace("{merchant}", shop)
-    return re.sub(r"\{[a-z_]*id\}", "1", re.sub(r"\{([a-z_]+)\}", r"x-\1", path))
+    return re.sub(r"\{([a-z_]+)\}", r"x-\1", re.sub(r"\{[a-z_]*id\}", "1", path))
 
 
 def call(client, method: str, path: str, headers=None):
@@ -55,8 +55,7 @@ def test_shopper_operations_need_a_shopper_token(client, guarded):
 
 def test_merchant_operations_need_this_shops_key_with_the_scope(client, guarded):
     found = list(operations(client, "merchant"))
-    if not found:
-        pytest.skip("no merchant operation in the document yet")
+    assert found, "no merchant operation in the document"
     alpha_key = merchant_key(guarded.alpha, guarded.alpha_owner)
     no_scopes = merchant_key(guarded.alpha, guarded.alpha_owner, scopes=["orders:read"])
     shopper = bearer(guarded.alice)

@@ -256,3 +256,25 @@ def test_only_an_owners_key_may_use_the_matrix(client, shop, key):
     assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "owner_required"
     assert client.get(PLUGINS, headers=key).status_code == 403
     assert db.session.scalar(select(PluginSetting)) is None
+
+
+@pytest.mark.parametrize("name", ["faq", "returns", "reviews", "tracking", "callbacks"])
+@pytest.mark.parametrize("category", [None, "shoes"])
+def test_what_get_shows_can_be_put_back_unchanged(client, shop, key, name, category):
+    """Every built-in plugin's settings, as read, pass its own form when sent back."""
+    before = cell(row(client, key, name), category)
+    plugin = row(client, key, name)
+    settings = {
+        k: v
+        for k, v in before["settings"].items()
+        if not (category and k in plugin["shop_wide_settings"])
+    }
+    answer = client.put(
+        f"{PLUGINS}/{name}/settings",
+        json={"category": category, "settings": settings},
+        headers=key,
+    )
+    assert answer.status_code == 200, answer.get_json()
+    after = cell(answer.get_json(), category)
+    assert after["settings"] == before["settings"]
+    assert after["overridden"] == sorted(settings)

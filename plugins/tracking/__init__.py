@@ -28,10 +28,12 @@ info = PluginInfo(
 @hookimpl
 def init_app(app):
     from .admin_views import admin_bp
+    from .api import api_bp
     from .shop_views import shop_bp
 
     app.register_blueprint(shop_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
 
 
 @hookimpl

@@ -94,6 +94,19 @@ def needs_attention(limits: Limits, now: datetime) -> ColumnElement[bool]:
     return or_(and_(tracked, Shipment.status.not_in(CLOSED), trouble), stalled(limits, now))
 
 
+def delayed_among(merchant, ids: list[int], now: datetime | None = None) -> set[int]:
+    """Which of these parcels are late: open and past their expected day, or silent for
+    longer than their own scope allows (one query, however many parcels)."""
+    if not ids:
+        return set()
+    now = now or utcnow()
+    late = or_(
+        and_(Shipment.status.not_in(CLOSED), Shipment.eta < now),
+        stalled(silence_limits(merchant), now),
+    )
+    return set(db.session.scalars(select(Shipment.id).where(Shipment.id.in_(ids), late)))
+
+
 def common_limit(limits: Limits) -> int | None:
     """The one threshold every tracked category shares, or None when they differ."""
     values = set(limits.values())

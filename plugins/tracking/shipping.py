@@ -47,11 +47,13 @@ def create_shipment(
     quantities: dict[int, int] | None,
     actor,
     reference: str | None = None,
+    eta: datetime | None = None,
 ) -> Shipment:
     """A parcel for some (or all) tracked items of an order; the order ships with its first.
 
     Only lines where tracking is on can go in a parcel; without `quantities` the parcel
-    holds all of those.
+    holds all of those. `eta` is the day the shop expects it delivered, until a carrier
+    event says otherwise.
     """
     if reference is None and order.status in ("pending_payment", "cancelled"):
         raise ShippingError(
@@ -87,6 +89,7 @@ def create_shipment(
         tracking_number=number,
         reference=reference,
         status="info_received",
+        eta=eta,
     )
     shipment.items = [ShipmentItem(order_item_id=i, quantity=q) for i, q in wanted.items()]
     db.session.add(shipment)

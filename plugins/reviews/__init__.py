@@ -50,12 +50,14 @@ def send_invitations_command():
 @hookimpl
 def init_app(app):
     from .admin_views import admin_bp
+    from .api import reviews_api
     from .questions import answer_label
     from .shop_views import shop_bp
     from .stars import stars
 
     app.register_blueprint(shop_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(reviews_api)
     app.add_template_global(answer_label, "reviews_answer_label")
     app.add_template_global(stars, "reviews_stars")
     group = click.Group("reviews", help="Reviews: invitations.")

@@ -14,14 +14,13 @@ from storefront import (
     render_template,
     tenant_get,
     tenant_select,
-    utcnow,
 )
 
 from .forms import FOLLOW_UP_LABELS, ReplyForm
 from .models import OUTSTANDING_FOLLOW_UPS, REVIEW_STATES, Review
 from .queries import COUNT_CAP, at_or_below_alert, queue_counts
 from .rules import note_if_no_longer_offered
-from .writing import set_status
+from .writing import set_reply, set_status
 
 admin_bp = Blueprint("reviews_admin", __name__, template_folder="templates")
 
@@ -67,9 +66,7 @@ def detail(review_id: int):
     note_if_no_longer_offered()
     form = ReplyForm(obj=review)
     if form.validate_on_submit():
-        reply = (form.reply.data or "").strip() or None
-        if reply != review.reply:
-            review.reply, review.replied_at = reply, utcnow() if reply else None
+        set_reply(review, form.reply.data)
         review.note = (form.note.data or "").strip() or None
         review.follow_up = form.follow_up.data or None
         db.session.commit()

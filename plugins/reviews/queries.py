@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, Select, bindparam, false, fu
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from storefront import Merchant, Product, db, scope_of
+from storefront import Merchant, Product, db, scope_of, tenant_select
 
 from .models import Review, ReviewPhoto, ReviewSummary
 
@@ -78,9 +78,8 @@ def load_summaries(products) -> None:
     g.review_summaries = {i: found.get(i) for i in ids}
 
 
-@functools.cache
-def _page_statement(sort: str, filter_by: str | None, load_photos: bool) -> Select:
-    """Built once per process and kind of page: building it costs more than running it."""
+def _published(filter_by: str | None) -> Select:
+    """A product's published reviews, of one star rating or with photos (bound parameters)."""
     query = select(Review).where(
         Review.product_id == bindparam("product_id"), Review.status == "published"
     )
@@ -88,6 +87,26 @@ def _page_statement(sort: str, filter_by: str | None, load_photos: bool) -> Sele
         query = query.where(Review.stars == bindparam("stars"))
     elif filter_by == "photos":
         query = query.where(Review.photo_count > 0)
+    return query
+
+
+def published_reviews(product, stars: int | None, photos: bool) -> Select:
+    """What `review_page` reads, to be ordered and cut by a cursor instead of an offset."""
+    filter_by = "stars" if stars else "photos" if photos else None
+    parameters = {"product_id": product.id} | ({"stars": stars} if stars else {})
+    return (
+        _published(filter_by)
+        .options(
+            selectinload(Review.photos).joinedload(ReviewPhoto.upload), joinedload(Review.user)
+        )
+        .params(**parameters)
+    )
+
+
+@functools.cache
+def _page_statement(sort: str, filter_by: str | None, load_photos: bool) -> Select:
+    """Built once per process and kind of page: building it costs more than running it."""
+    query = _published(filter_by)
     photos = (
         selectinload(Review.photos).joinedload(ReviewPhoto.upload)
         if load_photos
@@ -127,6 +146,19 @@ def review_page(
         for review in reviews:
             set_committed_value(review, "photos", [])
     return ReviewPage(list(reviews), page, pages, total)
+
+
+# A shopper's own reviews, newest first.
+MINE_ORDER = (Review.created_at.desc(), Review.id.desc())
+
+
+def reviews_of(user_id: int) -> Select:
+    """The shopper's reviews in this shop, with their products and photos."""
+    return (
+        tenant_select(Review)
+        .where(Review.user_id == user_id)
+        .options(selectinload(Review.product), selectinload(Review.photos))
+    )
 
 
 def recent_photos(product, summary=None, limit: int = 8) -> list[ReviewPhoto]:

@@ -57,14 +57,32 @@ def questions_for(kind: str):
     return QUESTIONS.get(kind, [])
 
 
+def options_of(kind: str) -> dict[str, set[str]]:
+    """Each question this kind asks, with the codes of its answers."""
+    return {key: {code for code, _ in options} for key, _label, options in questions_for(kind)}
+
+
 def clean_answers(kind: str, posted) -> dict[str, str]:
     """Only known questions with known answers; anything else is dropped, not stored."""
     answers = {}
-    for key, _label, options in questions_for(kind):
+    for key, codes in options_of(kind).items():
         value = posted.get(f"q_{key}", "")
-        if value in {code for code, _ in options}:
+        if value in codes:
             answers[key] = value
     return answers
+
+
+def refused_answer(kind: str, answers: dict[str, str]) -> str | None:
+    """The first question of `answers` this kind does not ask, or answered off its options.
+
+    The page drops such answers silently (a radio button cannot send them); a client that
+    sends one gets told which.
+    """
+    known = options_of(kind)
+    for key, value in answers.items():
+        if value not in known.get(key, ()):
+            return key
+    return None
 
 
 def summary_lines(answers: dict[str, dict[str, int]]) -> list[str]:
@@ -77,6 +95,15 @@ def summary_lines(answers: dict[str, dict[str, int]]) -> list[str]:
             if (key, top) in SUMMARY_PHRASES:
                 lines.append(str(SUMMARY_PHRASES[(key, top)]))
     return lines
+
+
+def question_label(key: str) -> str:
+    """ "Fit", "Softness": how a question reads."""
+    for kind_questions in QUESTIONS.values():
+        for question, label, _options in kind_questions:
+            if question == key:
+                return str(label)
+    return key
 
 
 def answer_label(key: str, value: str) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flask import g
-from sqlalchemy import case, func, select
+from flask import abort, g
+from sqlalchemy import Select, case, func, select
 
-from storefront import Order, OrderItem, db, reads, utcnow
+from storefront import Order, OrderItem, db, reads, tenant_get, utcnow
 
 from .models import Review, ReviewSummary
 
@@ -16,19 +16,47 @@ EDIT_DAYS = 30
 LINK = re.compile(r"(https?://|www\.|\b[\w-]+\.(?:com|cn|net|org|shop|top)\b)", re.IGNORECASE)
 
 
-def reviewable_item(user_id: int, order_item_id: int, merchant_id: int) -> OrderItem | None:
-    """The shopper's own item of a completed order in this shop, or None."""
-    return db.session.scalar(
+def _received(user_id: int, merchant_id: int) -> Select:
+    """The shopper's items of completed orders in this shop: what they may review."""
+    return (
         select(OrderItem)
         .join(Order, Order.id == OrderItem.order_id)
         .where(
-            OrderItem.id == order_item_id,
             Order.user_id == user_id,
             Order.merchant_id == merchant_id,
             Order.status == "completed",
             OrderItem.product_id.is_not(None),
         )
     )
+
+
+def reviewable_item(user_id: int, order_item_id: int, merchant_id: int) -> OrderItem | None:
+    """The shopper's own item of a completed order in this shop, or None."""
+    return db.session.scalar(_received(user_id, merchant_id).where(OrderItem.id == order_item_id))
+
+
+def unreviewed_items(
+    user_id: int, product_id: int, merchant_id: int
+) -> tuple[bool, list[OrderItem]]:
+    """Whether the shopper received this product here, and its items not yet reviewed.
+
+    Each item of a completed order may be reviewed once, oldest first.
+    """
+    received = _received(user_id, merchant_id).where(OrderItem.product_id == product_id)
+    items = list(db.session.scalars(received.order_by(OrderItem.id)))
+    ids = [item.id for item in items]
+    reviewed = set(
+        db.session.scalars(select(Review.order_item_id).where(Review.order_item_id.in_(ids)))
+    )
+    return bool(items), [item for item in items if item.id not in reviewed]
+
+
+def own_review(review_id: int, user_id: int) -> Review:
+    """One of the shopper's own reviews in this shop, 404 for anyone else's."""
+    review = tenant_get(Review, review_id)
+    if review.user_id != user_id:
+        abort(404)
+    return review
 
 
 def note_if_no_longer_offered() -> None:

@@ -21,17 +21,16 @@ from storefront import (
     record_view,
     render_template,
     scope_of,
-    tenant_get,
     tenant_select,
 )
 
 from .forms import ReviewForm
 from .models import Review, ReviewInvitation
-from .queries import SORTS, recent_photos, review_page, summary_of
+from .queries import MINE_ORDER, SORTS, recent_photos, review_page, reviews_of, summary_of
 from .questions import clean_answers, questions_for, summary_lines
-from .rules import editable, note_if_no_longer_offered, reviewable_item
-from .votes import vote_helpful
-from .writing import MAX_PHOTOS, delete_review, save_review
+from .rules import editable, note_if_no_longer_offered, own_review, reviewable_item
+from .votes import may_vote, votable_review, vote_helpful
+from .writing import MAX_PHOTOS, ReviewText, delete_review, save_review, store_photos
 
 shop_bp = Blueprint(
     "reviews",
@@ -109,10 +108,10 @@ def write(order_item_id: int):
             order_item_id=item.id,
             user_id=current_user.id,
         )
+        text = ReviewText.of_form(form, clean_answers(kind, request.form))
         try:
-            saved = save_review(
-                target, form, clean_answers(kind, request.form), files, current_user, scope
-            )
+            uploads = store_photos(files, target, current_user, scope)
+            saved = save_review(target, text, uploads, scope)
         except UploadError as error:
             db.session.rollback()
             photo_error = str(error)
@@ -158,9 +157,7 @@ def sent_before(item: OrderItem, review: Review | None):
 @shop_bp.route("/shop/<merchant>/reviews/<int:review_id>/delete", methods=["POST"])
 @login_required
 def delete(review_id: int):
-    review = tenant_get(Review, review_id)
-    if review.user_id != current_user.id:
-        abort(404)
+    review = own_review(review_id, current_user.id)
     acts_on(review)
     delete_review(review)
     db.session.commit()
@@ -172,11 +169,8 @@ def delete(review_id: int):
 @login_required
 @limiter.limit("30 per minute")
 def helpful(review_id: int):
-    review = tenant_get(Review, review_id)
-    if review.status != "published":
-        abort(404)
-    acts_on(review)
-    if review.user_id != current_user.id:
+    review = votable_review(review_id)
+    if may_vote(review, current_user.id):
         vote_helpful(review, f"u:{current_user.id}")  # a repeated vote changes nothing
         db.session.commit()
     if request.accept_mimetypes.best == "application/json":
@@ -193,12 +187,7 @@ def helpful(review_id: int):
 def mine():
     """The shopper's reviews, readable after reviews are switched off or hidden."""
     note_if_no_longer_offered()
-    reviews = db.session.scalars(
-        tenant_select(Review)
-        .where(Review.user_id == current_user.id)
-        .options(selectinload(Review.product), selectinload(Review.photos))
-        .order_by(Review.created_at.desc())
-    ).all()
+    reviews = db.session.scalars(reviews_of(current_user.id).order_by(*MINE_ORDER)).all()
     reviewed = {r.order_item_id for r in reviews}
     waiting = db.session.scalars(
         select(OrderItem)

@@ -7,11 +7,21 @@ clicking ten times at once must add one (the unique vote row decides, not a read
 
 from __future__ import annotations
 
+from flask import abort
 from sqlalchemy import update
 
-from storefront import db, insert_once
+from storefront import acts_on, db, insert_once, tenant_get
 
 from .models import Review, ReviewVote
+
+
+def votable_review(review_id: int) -> Review:
+    """A published review of a product where reviews are on, or 404."""
+    review = tenant_get(Review, review_id)
+    if review.status != "published":
+        abort(404)
+    acts_on(review, "reviews")
+    return review
 
 
 def vote_helpful(review: Review, voter: str) -> bool:
@@ -26,3 +36,8 @@ def vote_helpful(review: Review, voter: str) -> bool:
     )
     db.session.expire(review, ["helpful_count", "updated_at"])
     return True
+
+
+def may_vote(review: Review, user_id: int) -> bool:
+    """Nobody finds their own review helpful: such a vote is not counted."""
+    return review.user_id != user_id

@@ -2,34 +2,55 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import url_for
 
-from storefront import Scope, db, notify_staff, save_uploads, utcnow
+from storefront import Scope, Upload, User, db, notify_staff, save_uploads, utcnow
 from storefront import lazy_gettext as _l
 
 from .models import Review, ReviewPhoto
-from .photos import settle_photos, uploads_of
+from .photos import PURPOSE, settle_photos, uploads_of
 from .rules import hold_reason, refresh_summary
 
 MAX_PHOTOS = 6
 
 
-def save_review(review: Review, form, answers: dict, files, user, scope: Scope) -> Review:
-    """Create or update; photos are stored all-or-nothing (UploadError propagates)."""
+@dataclass(frozen=True)
+class ReviewText:
+    """What the shopper wrote, from the page's form or the API's body alike."""
+
+    stars: int
+    title: str
+    body: str
+    answers: dict[str, str]
+
+    @classmethod
+    def of_form(cls, form, answers: dict[str, str]) -> ReviewText:
+        return cls(int(form.stars.data), form.title.data, form.body.data or "", answers)
+
+
+def photo_room(review: Review) -> int:
+    """How many more photos the review may take."""
+    return MAX_PHOTOS - len(review.photos or [])
+
+
+def store_photos(files, review: Review, user: User, scope: Scope) -> list[Upload]:
+    """The form's pictures, stored all-or-nothing (UploadError propagates)."""
+    if not files:
+        return []
+    return save_uploads(files, scope.merchant, user, PURPOSE, False, photo_room(review))
+
+
+def save_review(review: Review, text: ReviewText, uploads: list[Upload], scope: Scope) -> Review:
+    """Create or update with the new photos (stored or claimed uploads, not yet public)."""
     settings = scope.settings("reviews")
-    uploads = (
-        save_uploads(
-            files, scope.merchant, user, "review", False, MAX_PHOTOS - len(review.photos or [])
-        )
-        if files
-        else []
-    )
     db.session.flush()  # the uploads' ids
     was_published = review.status == "published"
-    review.stars = int(form.stars.data)
-    review.title = form.title.data.strip()
-    review.body = (form.body.data or "").strip()
-    review.answers = answers
+    review.stars = text.stars
+    review.title = text.title.strip()
+    review.body = text.body.strip()
+    review.answers = text.answers
     reason = hold_reason(settings, review.stars, review.title, review.body)
     review.status = "pending" if reason else "published"
     review.hold_reason = reason
@@ -69,6 +90,14 @@ def set_status(review: Review, status: str) -> None:
     db.session.flush()
     settle_photos(uploads_of(review))
     refresh_summary(review.product_id, review.merchant_id)
+
+
+def set_reply(review: Review, reply: str | None) -> None:
+    """The shop's public reply (empty removes it); its time is when it last changed."""
+    reply = (reply or "").strip() or None
+    if reply != review.reply:
+        review.reply, review.replied_at = reply, utcnow() if reply else None
+    settle_photos(uploads_of(review))  # every write of a review ends here
 
 
 def delete_review(review: Review) -> None:

@@ -90,13 +90,13 @@ MERCHANT = {"merchant": []}
 
 
 def summary_out(product: Product, summary: ReviewSummary | None) -> ReviewSummaryOut:
-    counts = summary.answers if summary else {}
+    """The product's summary row as figures; a product nobody reviewed yet has zeros."""
+    counts = (summary.answers if summary else None) or {}
+    histogram = (summary.histogram if summary else None) or {}
     return ReviewSummaryOut(
         average=summary.average if summary else 0.0,
         count=summary.count if summary else 0,
-        histogram={
-            str(n): (summary.histogram or {}).get(str(n), 0) if summary else 0 for n in range(1, 6)
-        },
+        histogram={str(n): histogram.get(str(n), 0) for n in range(1, 6)},
         with_photos=summary.with_photos if summary else 0,
         fit=summary_lines(counts),
         questions=[
@@ -105,7 +105,7 @@ def summary_out(product: Product, summary: ReviewSummary | None) -> ReviewSummar
                 label=str(label),
                 answers=[
                     ReviewAnswerCount(
-                        answer=code, label=str(text), count=(counts.get(key) or {}).get(code, 0)
+                        answer=code, label=str(text), count=counts.get(key, {}).get(code, 0)
                     )
                     for code, text in options
                 ],

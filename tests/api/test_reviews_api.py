@@ -142,8 +142,12 @@ def test_photos_by_token_are_public_only_while_the_review_is(
     client.post(moderation, json={"action": "hide"}, headers=key)
     assert client.get(url).status_code == 404
     assert db.session.get(ReviewSummary, shop.sneaker.id).count == 0
-    reused = write(client, shop.alice, photos=[tokens[0]])
-    assert reused.status_code in (400, 409)
+    reused = client.put(
+        f"/api/v1/shops/alpha/me/reviews/{written['id']}",
+        json={"stars": 4, "text": "Again", "photos": [tokens[0]]},
+        headers=bearer(shop.alice),
+    )
+    assert reused.status_code == 400 and reused.get_json()["error"]["field"] == "photos"
 
 
 def test_summary_histogram_and_fit(client, shop, make):
@@ -362,3 +366,22 @@ def test_isolation_matrix(client, shop, make, shopper, merchant):
     expected = 404 if foreign.slug == "beta" else 200
     assert client.post(reply, json={"text": "Thanks"}, headers=key).status_code == expected
     assert db.session.get(Review, theirs["id"]).status == "published"
+
+
+def test_a_review_takes_six_photos_in_all(client, shop, sneaker_item):
+    tokens = [upload(client, shop.alice) for _ in range(6)]
+    review = write(client, shop.alice, photos=tokens).get_json()
+    assert len(review["photos"]) == 6
+    full = client.put(
+        f"/api/v1/shops/alpha/me/reviews/{review['id']}",
+        json={"stars": 4, "text": "More", "photos": [upload(client, shop.alice)]},
+        headers=bearer(shop.alice),
+    )
+    assert full.status_code == 400
+    assert full.get_json()["error"] == {
+        "code": "invalid",
+        "field": "photos",
+        "message": "This review can take 0 more photos.",
+    }
+    seven = write(client, shop.alice, photos=["t"] * 7)
+    assert seven.status_code == 400 and seven.get_json()["error"]["field"] == "photos"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import session
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -13,7 +14,8 @@ from .inputs import parse_id
 from .models import Merchant, Product, Variant
 from .orders import CartLine
 
-MAX_QUANTITY = 20
+MAX_QUANTITY = 20  # of one variant in one cart, for the pages and the API alike
+MAX_LINES = 100  # different variants in one stored cart (a cookie holds about as many)
 
 
 @dataclass
@@ -72,19 +74,50 @@ def count(merchant: Merchant) -> int:
     return sum(raw(merchant).values())
 
 
-def rows(merchant: Merchant) -> list[CartRow]:
-    """The cart with its variants loaded in one query; vanished variants drop out."""
-    cart = raw(merchant)
-    if not cart:
+def on_sale(merchant: Merchant, ids: list[int]) -> list[Variant]:
+    """The variants of `ids` this shop still sells, with what a cart line shows of them.
+
+    A constant number of queries however many: the product, its picture, its category
+    and its variants (for "in stock") are loaded alongside.
+    """
+    if not ids:
         return []
-    ids = [int(k) for k in cart]
-    variants = db.session.scalars(
-        select(Variant)
-        .join(Product)
-        .where(Variant.id.in_(ids), Product.merchant_id == merchant.id, Product.active.is_(True))
-        .options(selectinload(Variant.product).selectinload(Product.image))
-    ).all()
-    return [CartRow(v, cart[str(v.id)]) for v in sorted(variants, key=lambda v: ids.index(v.id))]
+    product = selectinload(Variant.product)
+    return list(
+        db.session.scalars(
+            select(Variant)
+            .join(Product)
+            .where(
+                Variant.id.in_(ids),
+                Product.merchant_id == merchant.id,
+                Product.active.is_(True),
+            )
+            .options(
+                product.selectinload(Product.image),
+                product.selectinload(Product.category),
+                product.selectinload(Product.variants),
+            )
+        )
+    )
+
+
+def rows_of(merchant: Merchant, quantities: dict[int, int]) -> list[CartRow]:
+    """Cart lines in the order given; variants no longer sold here drop out."""
+    ids = list(quantities)
+    variants = on_sale(merchant, ids)
+    return [CartRow(v, quantities[v.id]) for v in sorted(variants, key=lambda v: ids.index(v.id))]
+
+
+def rows(merchant: Merchant) -> list[CartRow]:
+    """This browser's cart, its variants loaded in a few queries; vanished ones drop out."""
+    return rows_of(merchant, {int(k): q for k, q in raw(merchant).items()})
+
+
+def stock_problem(variant: Variant, quantity: int) -> str | None:
+    """Why `quantity` of `variant` cannot go in a cart now, or None when it can."""
+    if variant.stock < quantity:
+        return _("Only %(n)d left in %(label)s.", n=max(variant.stock, 0), label=variant.label)
+    return None
 
 
 def lines(merchant: Merchant) -> list[CartLine]:

@@ -73,10 +73,28 @@ class WithinStoredTimes:
             raise FieldError(_l("Choose a time between 2000 and 2099."))
 
 
-class IdConverter(BaseConverter):
-    """`<int:...>` in every route: ASCII digits in the id range, else the route does not match."""
+def _numbers_up_to(high: int) -> str:
+    """A regex of the decimal numbers 1..`high`, without leading zeros."""
+    digits = str(high)
+    width = len(digits)
+    parts = [f"[1-9][0-9]{{0,{width - 2}}}"] if width > 1 else []
+    for i, digit in enumerate(digits):
+        low = 1 if i == 0 else 0
+        if int(digit) > low:  # a smaller digit here, then any digits
+            parts.append(f"{digits[:i]}[{low}-{int(digit) - 1}][0-9]{{{width - i - 1}}}")
+    parts.append(digits)
+    return "(?:" + "|".join(parts) + ")"
 
-    regex = r"[0-9]{1,10}"
+
+class IdConverter(BaseConverter):
+    """`<int:...>` in every route: ASCII digits in the id range, else the route does not match.
+
+    The range is in the regex, so the router itself passes over other numbers: a converter
+    refusing a value after the path matched made werkzeug answer 405 wherever another
+    method shares the path (PUT and DELETE of one cart line), not 404.
+    """
+
+    regex = _numbers_up_to(MAX_ID)
     weight = 50
     part_isolating = True
 

@@ -13,6 +13,7 @@ from flask import Flask
 from .auth import api_key, key_required, shopper_required
 from .blueprint import ApiBlueprint, is_api_path, takes_files
 from .errors import ApiError, ErrorBody, error_json
+from .forms import check_form
 from .idempotency import idempotency_key, idempotent
 from .paging import Page, PageQuery, keyset
 from .paging import decode as decode_cursor
@@ -48,6 +49,7 @@ __all__ = [
     "PageQuery",
     "answers",
     "claim_uploads",
+    "check_form",
     "decode_cursor",
     "encode_cursor",
     "api_key",
@@ -70,7 +72,17 @@ __all__ = [
 
 def register(app: Flask) -> None:
     """The core's own API blueprint, the API's HTTP manners and its error answers."""
-    from . import catalogue, login_codes, merchant, merchant_plugins, uploads  # noqa: F401  (routes)
+    from . import (  # noqa: F401  (routes attach to api_bp)
+        account,
+        cart,
+        catalogue,
+        checkout,
+        login_codes,
+        merchant,
+        merchant_plugins,
+        orders,
+        uploads,
+    )
     from .http import register as register_http
     from .root import api_bp
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..inputs import page_number
-from ..models import Address, Notification, Order, OrderItem, Product, utcnow
+from ..models import Address, Notification, Order, OrderItem, Product, User, utcnow
 from ..rendering import render_template
 from ..scopes import Scope
 from ..tenancy import tenant_select, valid_id
@@ -18,18 +18,25 @@ from .blueprint import shop_bp
 from .forms import AddressForm, ProfileForm
 
 
-def own_order(number: str) -> Order:
-    """The shopper's own order in this shop, or 404 (never another shopper's)."""
-    order = db.session.scalar(
+def own_order(number: str, lock: bool = False) -> Order:
+    """The shopper's own order in this shop, or 404 (never another shopper's).
+
+    Its lines, their products (category, picture) and its history come in a fixed number
+    of queries. `lock` holds the order's row until commit (paying for it).
+    """
+    query = (
         tenant_select(Order)
         .where(Order.number == number, Order.user_id == current_user.id)
         .options(
             selectinload(Order.items)
             .selectinload(OrderItem.product)
-            .selectinload(Product.category),
+            .options(selectinload(Product.category), selectinload(Product.image)),
             selectinload(Order.history),
         )
     )
+    if lock:
+        query = query.with_for_update(of=Order).execution_options(populate_existing=True)
+    order = db.session.scalar(query)
     if order is None:
         abort(404)
     return order
@@ -66,13 +73,18 @@ def profile():
     if request.method == "GET":
         form.locale.data = current_user.locale or ""
     if form.validate_on_submit():
-        current_user.name = form.name.data.strip()
-        current_user.phone = form.phone.data or None
-        current_user.locale = form.locale.data or None
+        save_profile(current_user, form)
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("shop.profile"))
     return render_template("shop/profile.html", form=form, address_form=AddressForm())
+
+
+def save_profile(user: User, form: ProfileForm) -> None:
+    """The profile form's values on the account (the page and the API alike)."""
+    user.name = form.name.data.strip()
+    user.phone = form.phone.data or None
+    user.locale = form.locale.data or None
 
 
 @shop_bp.route("/shop/<merchant>/account/addresses", methods=["POST"])

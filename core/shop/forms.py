@@ -5,19 +5,20 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..cart import MAX_QUANTITY
 from ..validators import PhoneNumber
 
 
 class AddToCartForm(FlaskForm):
     variant = SelectField(_l("Size / colour"), coerce=int, validators=[DataRequired()])
     quantity = IntegerField(
-        _l("Quantity"), default=1, validators=[DataRequired(), NumberRange(min=1, max=20)]
+        _l("Quantity"), default=1, validators=[DataRequired(), NumberRange(min=1, max=MAX_QUANTITY)]
     )
 
 
 class CartUpdateForm(FlaskForm):
     variant = HiddenField(validators=[DataRequired()])
-    quantity = IntegerField(_l("Quantity"), validators=[NumberRange(min=0, max=20)])
+    quantity = IntegerField(_l("Quantity"), validators=[NumberRange(min=0, max=MAX_QUANTITY)])
 
 
 class CheckoutForm(FlaskForm):

@@ -267,3 +267,11 @@ def test_only_a_shopper_token_opens_the_account(client, shop, method, path, body
     key = merchant_key(shop.alpha, shop.alpha_owner)
     assert client.open(path, method=method, json=body, headers=key).status_code == 401
     assert fresh(shop.alpha_owner).name == "Alpha Owner"
+
+
+def test_api_writes_reuse_the_forms_without_their_csrf_token(app, client, shop, alice):
+    app.config["WTF_CSRF_ENABLED"] = True
+    answer = client.patch("/api/v1/me", json={"name": "Alice W"}, headers=alice)
+    assert answer.status_code == 200 and answer.get_json()["name"] == "Alice W"
+    made = client.post("/api/v1/me/addresses", json=ADDRESS, headers=alice)
+    assert made.status_code == 201

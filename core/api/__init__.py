@@ -15,7 +15,7 @@ from .blueprint import ApiBlueprint, is_api_path, takes_files
 from .errors import ApiError, ErrorBody, error_json
 from .forms import check_form
 from .idempotency import idempotency_key, idempotent
-from .paging import Page, PageQuery, keyset
+from .paging import Page, PageQuery, keyset, keyset_page
 from .paging import decode as decode_cursor
 from .paging import encode as encode_cursor
 from .presenters import image_out, money_of
@@ -61,6 +61,7 @@ __all__ = [
     "image_out",
     "is_api_path",
     "keyset",
+    "keyset_page",
     "key_required",
     "money_of",
     "product_by_slug",

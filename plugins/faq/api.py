@@ -31,6 +31,7 @@ from storefront.api import (
     answers,
     api_spec,
     key_required,
+    keyset_page,
     product_by_slug,
     shopper_required,
 )
@@ -63,7 +64,6 @@ from .api_schemas import (
 from .asking import answer_question, answerable, ask_question, open_for_questions, own_question
 from .forms import TOPIC_LABELS
 from .help_centre import HELP_ORDER, help_position
-from .keyset import keyset_page
 from .models import QUESTION_STATES, FaqEntry, FaqQuestion
 from .queries import (
     ANSWER_ORDER,

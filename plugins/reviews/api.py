@@ -37,6 +37,7 @@ from storefront.api import (
     claim_uploads,
     image_out,
     key_required,
+    keyset_page,
     product_by_slug,
     shopper_required,
 )
@@ -61,7 +62,6 @@ from .api_schemas import (
     ReviewSummaryOut,
     ReviewVoteOut,
 )
-from .keyset import keyset_page
 from .models import Review, ReviewSummary
 from .photos import PURPOSE
 from .queries import MINE_ORDER, SORTS, published_reviews, reviews_of, summary_of
